@@ -1,0 +1,10 @@
+from django.conf import settings
+
+
+def network(request):
+    return {
+        "NETWORK_NAME": settings.NETWORK_NAME,
+        "NETWORK_OPERATOR": settings.NETWORK_OPERATOR,
+        "NETWORK_ADDRESS": settings.NETWORK_ADDRESS,
+        "NETWORK_EMAIL": settings.NETWORK_EMAIL,
+    }

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from organisations import views as organisation_views
+
+urlpatterns = [
+    path("", organisation_views.home, name="home"),
+    path("organisationen/", include("organisations.urls")),
+    path("geschaeftsstelle/", organisation_views.staff_home, name="staff_home"),
+    path("konto/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("impressum/", TemplateView.as_view(template_name="impressum.html"), name="impressum"),
+    path(
+        "datenschutz/", TemplateView.as_view(template_name="datenschutz.html"), name="datenschutz"
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

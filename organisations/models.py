@@ -1,0 +1,277 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator, URLValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ()/\-]{4,28}[0-9]$",
+    _("Enter a phone number with digits only, for example +49 711 123456."),
+)
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.Model):
+    class Kind(models.TextChoices):
+        STATEWIDE = "statewide", _("statewide")
+        URBAN = "urban", _("urban district")
+        RURAL = "rural", _("rural district")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = [
+            models.Case(models.When(kind="statewide", then=0), default=1),
+            "name",
+        ]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def contact_of(user) -> ContactPerson | None:
+    """The contact entry linked to this user account, if any (cached on the user)."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.contact_person
+    except ContactPerson.DoesNotExist:
+        return None
+
+
+def is_member(user) -> bool:
+    """Staff and users linked to a contact person see the members' part of the directory."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or contact_of(user) is not None
+
+
+def search_condition(words: list[str], *, with_contacts: bool) -> Q:
+    """Every word must appear (case-insensitively) in some searchable field."""
+    condition = Q()
+    for word in words:
+        word = word.lower()
+        matches = (
+            Q(name_lc__contains=word)
+            | Q(short_name_lc__contains=word)
+            | Q(description_lc__contains=word)
+            | Q(city_lc__contains=word)
+            | Exists(
+                Topic.objects.alias(name_lc=Lower("name")).filter(
+                    organisations=OuterRef("pk"), name_lc__contains=word
+                )
+            )
+        )
+        if with_contacts:
+            matches |= Exists(
+                ContactPerson.objects.alias(name_lc=Lower("name")).filter(
+                    organisation=OuterRef("pk"), name_lc__contains=word
+                )
+            )
+        condition &= matches
+    return condition
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OrganisationQuerySet:
+        if is_member(user):
+            return self.all()
+        return self.filter(listed_publicly=True)
+
+    def search(self, text: str, *, with_contacts: bool) -> OrganisationQuerySet:
+        words = text.split()
+        if not words:
+            return self
+        return self.alias(
+            name_lc=Lower("name"),
+            short_name_lc=Lower("short_name"),
+            description_lc=Lower("description"),
+            city_lc=Lower("city"),
+        ).filter(search_condition(words, with_contacts=with_contacts))
+
+    def for_list(self) -> OrganisationQuerySet:
+        return self.prefetch_related("topics", "regions")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        WELFARE = "welfare", _("welfare association")
+        PSYCHOSOCIAL = "psychosocial", _("psychosocial service")
+        UNION = "union", _("trade union")
+        YOUTH = "youth", _("youth organisation")
+        SELF_ORGANISATION = "self_organisation", _("self-organisation")
+        COUNSELLING = "counselling", _("counselling centre")
+        INITIATIVE = "initiative", _("initiative")
+        CHURCH = "church", _("church or religious body")
+        EDUCATION = "education", _("education provider")
+        STATE_AGENCY = "state_agency", _("state agency")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), related_name="organisations", blank=True
+    )
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("regions"), related_name="organisations", blank=True
+    )
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("postcode"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}$", _("Enter a postcode with five digits."))],
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(
+        _("website"), blank=True, validators=[URLValidator(schemes=["http", "https"])]
+    )
+    email = models.EmailField(_("general e-mail address"), blank=True)
+    phone = models.CharField(
+        _("general phone number"), max_length=40, blank=True, validators=[phone_validator]
+    )
+    languages = models.CharField(
+        _("languages offered"),
+        max_length=300,
+        blank=True,
+        help_text=_("Separate languages with commas, for example “Arabic, Dari, English”."),
+    )
+    in_core_circle = models.BooleanField(_("belongs to the core circle"), default=False)
+    listed_publicly = models.BooleanField(
+        _("listed publicly"),
+        default=False,
+        help_text=_("The organisation agrees to appear on public pages."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["listed_publicly", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:detail", args=[self.slug])
+
+    @property
+    def language_list(self) -> list[str]:
+        return [item.strip() for item in self.languages.split(",") if item.strip()]
+
+
+class ContactPersonQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ContactPersonQuerySet:
+        """Members see contacts shown to members, plus all of their own organisation."""
+        if not is_member(user):
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        own = contact_of(user)
+        return self.filter(
+            Q(visibility=ContactPerson.Visibility.MEMBERS) | Q(organisation_id=own.organisation_id)
+        )
+
+
+class ContactPerson(models.Model):
+    class Visibility(models.TextChoices):
+        MEMBERS = "members", _("members of the network")
+        STAFF = "staff", _("staff and own organisation only")
+
+    class ConsentMethod(models.TextChoices):
+        SELF = "self", _("entered by the person")
+        WRITTEN = "written", _("in writing or by e-mail")
+        VERBAL = "verbal", _("verbally")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        related_name="contacts",
+        on_delete=models.CASCADE,
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role or function"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(
+        _("phone number"), max_length=40, blank=True, validators=[phone_validator]
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics of expertise"), related_name="contacts", blank=True
+    )
+    receives_invitations = models.BooleanField(_("receives invitations"), default=True)
+    is_editor = models.BooleanField(
+        _("editor of the organisation"),
+        default=False,
+        help_text=_("May edit the organisation's profile and contact persons."),
+    )
+    visibility = models.CharField(
+        _("who may see the contact details"),
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.MEMBERS,
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        related_name="contact_person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_method = models.CharField(
+        _("consent given"), max_length=20, choices=ConsentMethod.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ContactPersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                name="unique_contact_email_per_organisation",
+                violation_error_message=_(
+                    "A contact person with this e-mail address already exists in this organisation."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+    def get_edit_url(self) -> str:
+        return reverse("organisations:contact_edit", args=[self.organisation.slug, self.pk])

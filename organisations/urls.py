@@ -1,0 +1,21 @@
+from django.urls import path
+
+from organisations import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.organisation_list, name="list"),
+    path("<slug:slug>/", views.organisation_detail, name="detail"),
+    path("<slug:slug>/bearbeiten/", views.organisation_edit, name="edit"),
+    path(
+        "<slug:slug>/ansprechpersonen/<int:pk>/bearbeiten/",
+        views.contact_edit,
+        name="contact_edit",
+    ),
+    path(
+        "<slug:slug>/ansprechpersonen/<int:pk>/zugang-einladen/",
+        views.contact_invite,
+        name="contact_invite",
+    ),
+]

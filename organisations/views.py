@@ -1,0 +1,130 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organisations.access import (
+    can_edit_organisation,
+    get_contact_for_edit,
+    get_organisation,
+    get_organisation_for_edit,
+    staff_required,
+)
+from organisations.filters import OrganisationFilter
+from organisations.forms import ContactPersonForm, ContactPersonFormSet, OrganisationForm
+from organisations.models import ContactPerson, Organisation, contact_of, is_member
+from organisations.services import invite_contact_to_account
+
+PAGE_SIZE = 20
+
+
+def home(request):
+    organisations = Organisation.objects.visible_to(request.user)
+    context = {
+        "organisation_count": organisations.count(),
+        "core_circle_count": organisations.filter(in_core_circle=True).count(),
+        "own_contact": contact_of(request.user),
+    }
+    return render(request, "home.html", context)
+
+
+def organisation_list(request):
+    organisations = Organisation.objects.visible_to(request.user).for_list()
+    filterset = OrganisationFilter(request.GET or None, queryset=organisations, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("seite"))
+    context = {"filter": filterset, "page": page, "is_member": is_member(request.user)}
+    template = "organisations/list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, context)
+
+
+def organisation_detail(request, slug):
+    organisation = get_organisation(request, slug)
+    contacts = (
+        ContactPerson.objects.visible_to(request.user)
+        .filter(organisation=organisation)
+        .prefetch_related("topics")
+        .select_related("user")
+    )
+    context = {
+        "organisation": organisation,
+        "contacts": contacts,
+        "is_member": is_member(request.user),
+        "can_edit": can_edit_organisation(request.user, organisation),
+        "own_contact": contact_of(request.user),
+    }
+    return render(request, "organisations/detail.html", context)
+
+
+@login_required
+def organisation_edit(request, slug):
+    organisation = get_organisation_for_edit(request, slug)
+    form = OrganisationForm(request.POST or None, instance=organisation, prefix="org")
+    formset = ContactPersonFormSet(request.POST or None, instance=organisation, prefix="contacts")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            form.save()
+            formset.save()
+        messages.success(request, _("The profile has been saved."))
+        return redirect(organisation)
+    if request.method == "POST":
+        messages.error(request, _("Please correct the marked fields. Nothing has been saved yet."))
+    context = {"organisation": organisation, "form": form, "formset": formset}
+    return render(request, "organisations/edit.html", context)
+
+
+@login_required
+def contact_edit(request, slug, pk):
+    contact = get_contact_for_edit(request, slug, pk)
+    can_grant = can_edit_organisation(request.user, contact.organisation)
+    form = ContactPersonForm(request.POST or None, instance=contact, can_grant_editor=can_grant)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The contact entry has been saved."))
+        return redirect(contact.organisation)
+    if request.method == "POST":
+        messages.error(request, _("Please correct the marked fields. Nothing has been saved yet."))
+    context = {"contact": contact, "organisation": contact.organisation, "form": form}
+    return render(request, "organisations/contact_edit.html", context)
+
+
+@staff_required
+@require_POST
+def contact_invite(request, slug, pk):
+    contact = get_object_or_404(ContactPerson, organisation__slug=slug, pk=pk)
+    try:
+        invite_contact_to_account(contact=contact, invited_by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _("%(name)s has been invited to an account. The e-mail went to %(email)s.")
+            % {"name": contact.name, "email": contact.email},
+        )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = contact.organisation.get_absolute_url()
+    return redirect(next_url)
+
+
+@staff_required
+def staff_home(request):
+    contacts = (
+        ContactPerson.objects.filter(user__isnull=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+    context = {
+        "organisation_count": Organisation.objects.count(),
+        "contact_count": ContactPerson.objects.count(),
+        "account_count": ContactPerson.objects.filter(user__isnull=False).count(),
+        "page": Paginator(contacts, 50).get_page(request.GET.get("seite")),
+    }
+    return render(request, "organisations/staff_home.html", context)

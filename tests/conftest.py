@@ -1,0 +1,86 @@
+"""Personas: staff, editor (of organisation A), member (of A, not editor), outsider (member of
+organisation B), anonymous."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import ContactPersonFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _german_and_plain_static(settings):
+    settings.LANGUAGE_CODE = "de"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+@pytest.fixture
+def org_a(db):
+    return OrganisationFactory(name="Caritas Stuttgart", slug="caritas-stuttgart")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganisationFactory(name="Jugendring Ulm", slug="jugendring-ulm")
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def editor_contact(org_a):
+    user = UserFactory(email="redaktion@example.org")
+    return ContactPersonFactory(
+        organisation=org_a, name="Erika Redaktion", email=user.email, user=user, is_editor=True
+    )
+
+
+@pytest.fixture
+def member_contact(org_a):
+    user = UserFactory(email="mitglied@example.org")
+    return ContactPersonFactory(
+        organisation=org_a, name="Mira Mitglied", email=user.email, user=user
+    )
+
+
+@pytest.fixture
+def outsider_contact(org_b):
+    user = UserFactory(email="andere@example.org")
+    return ContactPersonFactory(organisation=org_b, name="Omar Andere", email=user.email, user=user)
+
+
+def _client_for(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def anonymous(db):
+    return Client()
+
+
+@pytest.fixture
+def staff(staff_user):
+    return _client_for(staff_user)
+
+
+@pytest.fixture
+def editor(editor_contact):
+    return _client_for(editor_contact.user)
+
+
+@pytest.fixture
+def member(member_contact):
+    return _client_for(member_contact.user)
+
+
+@pytest.fixture
+def outsider(outsider_contact):
+    return _client_for(outsider_contact.user)

@@ -1,0 +1,53 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.utils.text import slugify
+
+from organisations.models import ContactPerson, Organisation, Topic
+
+PASSWORD = "netzwerk-test-passwort"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def email_address(user, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Thema {n}")
+    slug = factory.LazyAttribute(lambda topic: slugify(topic.name))
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.LazyAttribute(lambda organisation: slugify(organisation.name))
+    kind = Organisation.Kind.WELFARE
+    city = "Stuttgart"
+    listed_publicly = True
+
+
+class ContactPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactPerson
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Person {n}")
+    role = "Referent*in"
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    phone = "+49 711 123456"
