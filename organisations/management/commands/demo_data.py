@@ -1,0 +1,509 @@
+"""A believable demo network: `manage.py demo_data` (make run calls it on an empty database)."""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from organisations.models import ContactPerson, Organisation, Region, Topic
+
+PASSWORD = "netzwerk-demo"  # noqa: S105 — demo logins, printed on purpose
+
+TOPICS = [
+    ("Kinder und Jugendliche", "Unbegleitete Minderjährige, Jugendhilfe, Schule und Kita."),
+    ("Gesundheit", "Zugang zur Gesundheitsversorgung, Sprachmittlung in der Medizin."),
+    ("Arbeit und Ausbildung", "Arbeitsmarktzugang, Ausbildungsduldung, Anerkennung."),
+    ("Wohnen", "Unterbringung, Anschlussunterbringung und Wohnungssuche."),
+    ("Asylverfahren und Aufenthalt", "Verfahrensberatung, Aufenthaltsrecht, Bleiberecht."),
+    ("Psychosoziale Versorgung", "Traumaberatung, Therapie und Begleitung."),
+    ("Frauen und Gewaltschutz", "Schutzkonzepte, Beratung für geflüchtete Frauen."),
+    ("Bildung und Sprache", "Sprachkurse, Integrationskurse, Bildungsberatung."),
+    ("Familiennachzug", "Beratung zum Nachzug von Angehörigen."),
+    ("Antidiskriminierung", "Beratung bei Diskriminierung und rassistischer Gewalt."),
+    ("Queere Geflüchtete", "Beratung und Schutz für LSBTIQ*-Geflüchtete."),
+]
+
+# name, short name, kind, city, postcode, street, topics (indexes), region slugs,
+# core circle, listed publicly, languages, description
+ORGANISATIONS = [
+    (
+        "Flüchtlingsrat Baden-Württemberg",
+        "FR BW",
+        "counselling",
+        "Stuttgart",
+        "70178",
+        "Hauptstätter Straße 57",
+        [4, 0, 8],
+        ["landesweit"],
+        True,
+        True,
+        "Englisch, Französisch",
+        "Koordiniert das Netzwerk und berät Initiativen und Geflüchtete landesweit.",
+    ),
+    (
+        "Caritasverband Stuttgart",
+        "Caritas",
+        "welfare",
+        "Stuttgart",
+        "70182",
+        "Strombergstraße 11",
+        [0, 3, 4],
+        ["stadt-stuttgart"],
+        True,
+        True,
+        "Arabisch, Englisch",
+        "Migrationsdienst, Jugendmigrationsdienst und Flüchtlingssozialarbeit in Stuttgart.",
+    ),
+    (
+        "Diakonisches Werk Württemberg",
+        "Diakonie",
+        "welfare",
+        "Stuttgart",
+        "70184",
+        "Heilbronner Straße 180",
+        [4, 1, 2],
+        ["landesweit"],
+        True,
+        True,
+        "Englisch, Türkisch",
+        "Landesverband der evangelischen Wohlfahrtspflege mit Fachstelle Migration.",
+    ),
+    (
+        "AWO Bezirksverband Baden",
+        "AWO Baden",
+        "welfare",
+        "Karlsruhe",
+        "76131",
+        "Hohlohstraße 3",
+        [2, 3],
+        ["stadt-karlsruhe", "kreis-karlsruhe"],
+        True,
+        False,
+        "Arabisch, Russisch",
+        "Beratung zu Arbeit, Wohnen und Aufenthalt in Nordbaden.",
+    ),
+    (
+        "Der Paritätische Baden-Württemberg",
+        "Paritätischer",
+        "welfare",
+        "Stuttgart",
+        "70565",
+        "Haußmannstraße 6",
+        [4, 9],
+        ["landesweit"],
+        True,
+        True,
+        "Englisch",
+        "Dachverband vieler Migrantenorganisationen und Beratungsstellen.",
+    ),
+    (
+        "Psychosoziales Zentrum für Flüchtlinge Ulm",
+        "PSZ Ulm",
+        "psychosocial",
+        "Ulm",
+        "89073",
+        "Olgastraße 44",
+        [5, 1, 0],
+        ["stadt-ulm", "kreis-alb-donau-kreis"],
+        True,
+        True,
+        "Arabisch, Dari, Farsi, Tigrinya",
+        "Traumaberatung und Psychotherapie mit Sprachmittlung.",
+    ),
+    (
+        "Refugio Villingen-Schwenningen",
+        "Refugio VS",
+        "psychosocial",
+        "Villingen-Schwenningen",
+        "78050",
+        "Obere Straße 20",
+        [5, 6],
+        ["kreis-schwarzwald-baar-kreis"],
+        False,
+        True,
+        "Arabisch, Kurdisch, Englisch",
+        "Psychosoziales Zentrum für traumatisierte Geflüchtete.",
+    ),
+    (
+        "ver.di Landesbezirk Baden-Württemberg",
+        "ver.di",
+        "union",
+        "Stuttgart",
+        "70174",
+        "Theodor-Heuss-Straße 2",
+        [2],
+        ["landesweit"],
+        False,
+        False,
+        "Englisch",
+        "Gewerkschaftliche Beratung zu Arbeitsrechten von Geflüchteten.",
+    ),
+    (
+        "DGB-Jugend Baden-Württemberg",
+        "DGB-Jugend",
+        "union",
+        "Stuttgart",
+        "70174",
+        "Willi-Bleicher-Straße 20",
+        [2, 0],
+        ["landesweit"],
+        False,
+        True,
+        "Englisch",
+        "Unterstützt junge Geflüchtete in Ausbildung und Betrieb.",
+    ),
+    (
+        "Landesjugendring Baden-Württemberg",
+        "LJR",
+        "youth",
+        "Stuttgart",
+        "70176",
+        "Siemensstraße 11",
+        [0, 9],
+        ["landesweit"],
+        True,
+        True,
+        "Englisch",
+        "Zusammenschluss der Jugendverbände, Projekte mit jungen Geflüchteten.",
+    ),
+    (
+        "Jugendmigrationsdienst Freiburg",
+        "JMD Freiburg",
+        "youth",
+        "Freiburg im Breisgau",
+        "79098",
+        "Belfortstraße 52",
+        [0, 7],
+        ["stadt-freiburg-im-breisgau"],
+        False,
+        False,
+        "Arabisch, Französisch",
+        "Begleitet junge Zugewanderte zwischen 12 und 27 Jahren.",
+    ),
+    (
+        "Afghanischer Frauenverein Mannheim",
+        "",
+        "self_organisation",
+        "Mannheim",
+        "68159",
+        "Quadrat K 1, 5",
+        [6, 7],
+        ["stadt-mannheim"],
+        False,
+        True,
+        "Dari, Paschtu",
+        "Selbstorganisation geflüchteter Frauen aus Afghanistan.",
+    ),
+    (
+        "Syrisches Forum Heilbronn",
+        "",
+        "self_organisation",
+        "Heilbronn",
+        "74072",
+        "Allee 40",
+        [7, 8],
+        ["stadt-heilbronn", "kreis-heilbronn"],
+        False,
+        False,
+        "Arabisch",
+        "Selbstorganisation mit Lotsenprojekt und Hausaufgabenhilfe.",
+    ),
+    (
+        "Ärztinnen und Ärzte für Flüchtlinge Tübingen",
+        "ÄfF Tübingen",
+        "initiative",
+        "Tübingen",
+        "72070",
+        "Wilhelmstraße 7",
+        [1],
+        ["kreis-tubingen"],
+        False,
+        True,
+        "Englisch, Französisch",
+        "Ehrenamtliche medizinische Sprechstunde und Begleitung.",
+    ),
+    (
+        "Initiative Menschenrechte Konstanz",
+        "",
+        "initiative",
+        "Konstanz",
+        "78462",
+        "Marktstätte 8",
+        [4, 9],
+        ["kreis-konstanz"],
+        False,
+        False,
+        "Englisch",
+        "Ehrenamtliche Unterstützung bei Asylverfahren und Behördengängen.",
+    ),
+    (
+        "Beratungsstelle Fairer Start Reutlingen",
+        "Fairer Start",
+        "counselling",
+        "Reutlingen",
+        "72764",
+        "Kaiserstraße 29",
+        [2, 3, 8],
+        ["kreis-reutlingen"],
+        False,
+        True,
+        "Arabisch, Englisch, Türkisch",
+        "Sozial- und Migrationsberatung für Neuzugewanderte.",
+    ),
+    (
+        "Evangelische Landeskirche in Baden",
+        "EKIBA",
+        "church",
+        "Karlsruhe",
+        "76133",
+        "Blumenstraße 1",
+        [4, 6],
+        ["landesweit"],
+        False,
+        False,
+        "Englisch",
+        "Kirchliche Flüchtlingsarbeit, Kirchenasyl und Beratung.",
+    ),
+    (
+        "Volkshochschule Esslingen",
+        "VHS Esslingen",
+        "education",
+        "Esslingen am Neckar",
+        "73728",
+        "Mülberger Straße 146",
+        [7, 2],
+        ["kreis-esslingen"],
+        False,
+        True,
+        "Englisch",
+        "Integrations- und Berufssprachkurse, Kinderbetreuung während der Kurse.",
+    ),
+    (
+        "Ministerium der Justiz und für Migration Baden-Württemberg",
+        "JuM",
+        "state_agency",
+        "Stuttgart",
+        "70173",
+        "Schillerplatz 4",
+        [4],
+        ["landesweit"],
+        False,
+        False,
+        "",
+        "Zuständig für Aufnahme, Unterbringung und Rückkehr.",
+    ),
+    (
+        "Regierungspräsidium Karlsruhe",
+        "RP Karlsruhe",
+        "state_agency",
+        "Karlsruhe",
+        "76133",
+        "Schlossplatz 1-3",
+        [4, 3],
+        ["stadt-karlsruhe"],
+        False,
+        False,
+        "",
+        "Landeserstaufnahme und Aufenthaltsbeendigung.",
+    ),
+    (
+        "Queer Refugees Network Stuttgart",
+        "QRN",
+        "other",
+        "Stuttgart",
+        "70180",
+        "Weißenburgstraße 28",
+        [10, 5],
+        ["stadt-stuttgart"],
+        False,
+        True,
+        "Arabisch, Englisch",
+        "Peer-Beratung und geschützte Treffen für queere Geflüchtete.",
+    ),
+]
+
+FIRST_NAMES = [
+    "Anna",
+    "Mehmet",
+    "Sofia",
+    "Jonas",
+    "Leyla",
+    "Tobias",
+    "Amina",
+    "Lukas",
+    "Fatma",
+    "Daniel",
+    "Hanna",
+    "Yusuf",
+    "Miriam",
+    "Samuel",
+    "Nour",
+    "Katrin",
+    "Emre",
+    "Julia",
+    "Ahmad",
+    "Lea",
+]
+LAST_NAMES = [
+    "Bauer",
+    "Yilmaz",
+    "Hoffmann",
+    "Haddad",
+    "Schneider",
+    "Nowak",
+    "Rahimi",
+    "Weber",
+    "Kaya",
+    "Fischer",
+    "Okafor",
+    "Wagner",
+    "Petrović",
+    "Becker",
+    "Hussaini",
+    "Schulz",
+    "Demir",
+    "Koch",
+]
+ROLES = [
+    "Geschäftsführung",
+    "Fachbereichsleitung Migration",
+    "Referent*in für Jugendhilfe",
+    "Flüchtlingssozialarbeit",
+    "Verfahrensberatung",
+    "Projektkoordination",
+]
+
+DEMO_EDITOR_ORGANISATION = "Caritasverband Stuttgart"
+DEMO_OTHER_ORGANISATION = "Landesjugendring Baden-Württemberg"
+
+
+class Command(BaseCommand):
+    help = "Create a demo network with organisations, contact persons and demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing if organisations exist"
+        )
+
+    def handle(self, *args, force=False, if_empty=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to create demo data with DEBUG off (a production database?). "
+                "Use --force if you mean it."
+            )
+        if Organisation.objects.exists():
+            if if_empty:
+                self.stdout.write("The database already holds organisations; no demo data added.")
+                return
+            raise CommandError("The database already holds organisations.")
+        with transaction.atomic():
+            self.create()
+        self.stdout.write(self.style.SUCCESS("Demo data created. Demo logins:"))
+        for email, role in [
+            ("staff@example.org", "Geschäftsstelle (staff, admin)"),
+            ("redaktion@example.org", f"Redaktion von {DEMO_EDITOR_ORGANISATION}"),
+            ("mitglied@example.org", f"Mitglied von {DEMO_EDITOR_ORGANISATION}"),
+            ("andere@example.org", f"Mitglied von {DEMO_OTHER_ORGANISATION}"),
+        ]:
+            self.stdout.write(f"  {email:24} password: {PASSWORD:15} {role}")
+
+    def create(self):
+        topics = []
+        for name, description in TOPICS:
+            topic = Topic(name=name, slug=slugify(name), description=description)
+            topic.full_clean()
+            topic.save()
+            topics.append(topic)
+        regions = {region.slug: region for region in Region.objects.all()}
+
+        names = (
+            f"{first} {last}" for first, last in zip(FIRST_NAMES * 6, LAST_NAMES * 7, strict=False)
+        )
+        for number, row in enumerate(ORGANISATIONS):
+            (name, short, kind, city, postcode, street, topic_ids, region_slugs, core, public,
+             languages, description) = row  # fmt: skip
+            slug = slugify(name)[:80]
+            domain = slugify(short or name).replace("-", "")[:20]
+            organisation = Organisation(
+                name=name,
+                short_name=short,
+                slug=slug,
+                kind=kind,
+                city=city,
+                postcode=postcode,
+                street=street,
+                website=f"https://{domain}.example.org",
+                email=f"info@{domain}.example.org",
+                phone=f"+49 {711 + number} {4000 + number * 17} 0",
+                languages=languages,
+                description=description,
+                in_core_circle=core,
+                listed_publicly=public,
+            )
+            organisation.full_clean()
+            organisation.save()
+            organisation.topics.set([topics[i] for i in topic_ids])
+            organisation.regions.set([regions[slug] for slug in region_slugs])
+            for position in range(2 + number % 3):
+                person = next(names)
+                contact = ContactPerson(
+                    organisation=organisation,
+                    name=person,
+                    role=ROLES[(number + position) % len(ROLES)],
+                    email=f"{slugify(person).replace('-', '.')}@{domain}.example.org",
+                    phone=f"+49 {711 + number} {4000 + number * 17} {10 + position}",
+                    is_editor=position == 0,
+                    visibility=ContactPerson.Visibility.STAFF
+                    if position == 2
+                    else ContactPerson.Visibility.MEMBERS,
+                    receives_invitations=position != 3,
+                    consent_given_at=timezone.now(),
+                    consent_method=ContactPerson.ConsentMethod.WRITTEN,
+                )
+                contact.full_clean()
+                contact.save()
+                contact.topics.set([topics[topic_ids[position % len(topic_ids)]]])
+
+        self.create_logins()
+
+    def create_logins(self):
+        editor_org = Organisation.objects.get(name=DEMO_EDITOR_ORGANISATION)
+        other_org = Organisation.objects.get(name=DEMO_OTHER_ORGANISATION)
+        self.create_user("staff@example.org", "Sam", "Geschäftsstelle", is_staff=True)
+        for email, name, organisation, editor in [
+            ("redaktion@example.org", ("Rita", "Redaktion"), editor_org, True),
+            ("mitglied@example.org", ("Mika", "Mitglied"), editor_org, False),
+            ("andere@example.org", ("Ali", "Andere"), other_org, False),
+        ]:
+            user = self.create_user(email, *name)
+            contact = ContactPerson(
+                organisation=organisation,
+                name=f"{name[0]} {name[1]}",
+                role="Flüchtlingssozialarbeit" if not editor else "Öffentlichkeitsarbeit",
+                email=email,
+                phone="+49 711 555 0100",
+                is_editor=editor,
+                user=user,
+                consent_given_at=timezone.now(),
+                consent_method=ContactPerson.ConsentMethod.SELF,
+            )
+            contact.full_clean()
+            contact.save()
+            contact.topics.set(organisation.topics.all()[:1])
+
+    def create_user(self, email, first_name, last_name, is_staff=False):
+        user = get_user_model().objects.create_user(
+            username=email.split("@")[0],
+            email=email,
+            password=PASSWORD,
+            first_name=first_name,
+            last_name=last_name,
+            is_staff=is_staff,
+            is_superuser=is_staff,
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
