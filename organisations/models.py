@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
@@ -48,6 +50,12 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order as in a German dictionary: "Ärzte" sorts with "Arzte", not after "Z"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def contact_of(user) -> ContactPerson | None:
@@ -129,6 +137,7 @@ class Organisation(models.Model):
         OTHER = "other", _("other")
 
     name = models.CharField(_("name"), max_length=200)
+    sort_name = models.CharField(max_length=200, editable=False, default="")
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -172,13 +181,23 @@ class Organisation(models.Model):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name", "name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        indexes = [models.Index(fields=["listed_publicly", "name"])]
+        indexes = [
+            models.Index(fields=["sort_name", "name"]),
+            models.Index(fields=["listed_publicly", "sort_name", "name"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_name = sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", args=[self.slug])

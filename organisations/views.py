@@ -53,7 +53,7 @@ def organisation_detail(request, slug):
         ContactPerson.objects.visible_to(request.user)
         .filter(organisation=organisation)
         .prefetch_related("topics")
-        .select_related("user")
+        .select_related("organisation")
     )
     context = {
         "organisation": organisation,
@@ -122,7 +122,7 @@ def staff_home(request):
     contacts = (
         ContactPerson.objects.filter(user__isnull=True)
         .select_related("organisation")
-        .order_by("organisation__name", "name")
+        .order_by("organisation__sort_name", "name")
     )
     context = {
         "organisation_count": Organisation.objects.count(),

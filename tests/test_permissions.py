@@ -1,0 +1,122 @@
+"""Every URL × every persona → the expected status.
+
+A route of the project without a row here fails `test_every_route_has_a_row`.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.factories import ContactPersonFactory, OrganisationFactory
+
+PERSONAS = ["anonymous", "member", "editor", "outsider", "staff"]
+LOGIN = "login"  # anonymous users are sent to the login page
+
+# (route name, method, path template) → expected status per persona, in PERSONAS order.
+MATRIX = [
+    ("home", "get", "/", [200, 200, 200, 200, 200]),
+    ("impressum", "get", "/impressum/", [200, 200, 200, 200, 200]),
+    ("datenschutz", "get", "/datenschutz/", [200, 200, 200, 200, 200]),
+    ("organisations:list", "get", "/organisationen/", [200, 200, 200, 200, 200]),
+    ("organisations:detail", "get", "/organisationen/{a}/", [200, 200, 200, 200, 200]),
+    ("organisations:detail", "get", "/organisationen/{unlisted}/", [404, 200, 200, 200, 200]),
+    ("organisations:detail", "get", "/organisationen/unbekannt/", [404, 404, 404, 404, 404]),
+    ("organisations:edit", "get", "/organisationen/{a}/bearbeiten/", [LOGIN, 403, 200, 404, 200]),
+    ("organisations:edit", "get", "/organisationen/{b}/bearbeiten/", [LOGIN, 404, 404, 403, 200]),
+    (
+        "organisations:contact_edit",
+        "get",
+        "/organisationen/{a}/ansprechpersonen/{member_pk}/bearbeiten/",
+        [LOGIN, 200, 200, 404, 200],
+    ),
+    (
+        "organisations:contact_edit",
+        "get",
+        "/organisationen/{a}/ansprechpersonen/{other_pk}/bearbeiten/",
+        [LOGIN, 403, 200, 404, 200],
+    ),
+    (
+        "organisations:contact_edit",
+        "get",
+        "/organisationen/{b}/ansprechpersonen/{member_pk}/bearbeiten/",
+        [LOGIN, 404, 404, 404, 404],
+    ),
+    (
+        "organisations:contact_invite",
+        "get",
+        "/organisationen/{a}/ansprechpersonen/{other_pk}/zugang-einladen/",
+        [LOGIN, 403, 403, 403, 405],
+    ),
+    (
+        "organisations:contact_invite",
+        "post",
+        "/organisationen/{a}/ansprechpersonen/{other_pk}/zugang-einladen/",
+        [LOGIN, 403, 403, 403, 302],
+    ),
+    ("staff_home", "get", "/geschaeftsstelle/", [LOGIN, 403, 403, 403, 200]),
+    ("admin:index", "get", "/admin/", [302, 302, 302, 302, 200]),
+    ("account_login", "get", "/konto/login/", [200, 302, 302, 302, 302]),
+    ("account_signup", "get", "/konto/signup/", [200, 302, 302, 302, 302]),
+    ("account_reset_password", "get", "/konto/password/reset/", [200, 200, 200, 200, 200]),
+    ("account_request_login_code", "get", "/konto/login/code/", [200, 302, 302, 302, 302]),
+    ("account_logout", "get", "/konto/logout/", [302, 200, 200, 200, 200]),
+    ("account_email", "get", "/konto/email/", [LOGIN, 200, 200, 200, 200]),
+    ("account_change_password", "get", "/konto/password/change/", [LOGIN, 200, 200, 200, 200]),
+    ("set_language", "post", "/i18n/setlang/", [302, 302, 302, 302, 302]),
+]
+
+# Routes that are not pages of their own, or belong to libraries and are covered through the
+# rows above (allauth's flows are tested in tests/organisations/test_accounts.py).
+NOT_IN_MATRIX = {"account_"}  # prefix of allauth's route names
+LIBRARY_NAMESPACES = {"admin"}
+
+
+@pytest.fixture
+def objects(org_a, org_b, member_contact, editor_contact, outsider_contact):
+    unlisted = OrganisationFactory(name="Interne Stelle", slug="interne-stelle")
+    unlisted.listed_publicly = False
+    unlisted.save()
+    other = ContactPersonFactory(organisation=org_a, name="Olga Ohnezugang")
+    return {
+        "a": org_a.slug,
+        "b": org_b.slug,
+        "unlisted": unlisted.slug,
+        "member_pk": member_contact.pk,
+        "other_pk": other.pk,
+    }
+
+
+@pytest.mark.parametrize(("name", "method", "path", "expected"), MATRIX)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix(request, objects, persona, name, method, path, expected):
+    client = request.getfixturevalue(persona)
+    url = path.format(**objects)
+    status = expected[PERSONAS.index(persona)]
+
+    response = getattr(client, method)(url)
+
+    if status == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith("/konto/login/?next=")
+    else:
+        assert response.status_code == status, url
+
+
+def walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from walk(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield prefix + pattern.name
+
+
+def test_every_route_has_a_row():
+    covered = {row[0] for row in MATRIX}
+    missing = [
+        name
+        for name in walk(get_resolver().url_patterns)
+        if name not in covered
+        and name.split(":")[0] not in LIBRARY_NAMESPACES
+        and not name.startswith(tuple(NOT_IN_MATRIX))
+    ]
+    assert missing == [], f"routes without a row in the permission matrix: {missing}"
