@@ -1,0 +1,151 @@
+import re
+from io import StringIO
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from organisations.models import ContactPerson, Organisation, Region
+from tests.factories import ContactPersonFactory, TopicFactory
+from tests.test_permissions import MATRIX, PERSONAS
+
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "de" / "LC_MESSAGES"
+
+
+def test_no_pending_migrations(db):
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
+
+
+def test_german_catalogue_is_complete_and_compiled():
+    po = polib.pofile(CATALOGUE / "django.po")
+    mo = polib.mofile(CATALOGUE / "django.mo")
+
+    assert po.untranslated_entries() == []
+    assert po.fuzzy_entries() == []
+    assert not po.metadata_is_fuzzy
+    compiled = {(entry.msgid, entry.msgstr) for entry in mo if not entry.msgid_plural}
+    assert {(e.msgid, e.msgstr) for e in po.translated_entries() if not e.msgid_plural} <= compiled
+
+
+def test_german_catalogue_speaks_formal_sie():
+    po = polib.pofile(CATALOGUE / "django.po")
+    informal = re.compile(r"\b(du|dich|dein\w*|dir)\b", re.IGNORECASE)
+
+    assert [e.msgstr for e in po if informal.search(e.msgstr)] == []
+
+
+PAGES = [row for row in MATRIX if row[1] == "get" and "{" not in row[2]]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_has_one_h1_and_german(request, persona, org_a, editor_contact):
+    client = request.getfixturevalue(persona)
+    for _name, _method, path, expected in PAGES:
+        if expected[PERSONAS.index(persona)] != 200:
+            continue
+        response = client.get(path)
+        assert response.text.count("<h1") == 1, path
+        assert '<html lang="de"' in response.text, path
+
+
+def test_404_page_is_german(anonymous):
+    response = anonymous.get("/gibt-es-nicht/")
+
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.text
+
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def test_script_text_is_escaped_everywhere(staff, org_a, editor_contact):
+    topic = TopicFactory(name=f"Thema {SCRIPT}")
+    Organisation.objects.filter(pk=org_a.pk).update(
+        short_name=SCRIPT[:50],
+        description=SCRIPT,
+        street=SCRIPT,
+        city=SCRIPT,
+        languages=SCRIPT,
+        name=f"Caritas {SCRIPT}",
+    )
+    org_a.topics.set([topic])
+    contact = ContactPersonFactory(organisation=org_a, name=SCRIPT, role=SCRIPT)
+    contact.topics.set([topic])
+
+    for path in [
+        "/",
+        "/organisationen/",
+        f"/organisationen/{org_a.slug}/",
+        f"/organisationen/{org_a.slug}/bearbeiten/",
+        contact.get_edit_url(),
+        "/geschaeftsstelle/",
+    ]:
+        response = staff.get(path)
+        assert response.status_code == 200
+        assert "<script>alert" not in response.text, path
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;" in staff.get(f"/organisationen/{org_a.slug}/").text
+    )
+
+    staff.post(f"/organisationen/{org_a.slug}/ansprechpersonen/{contact.pk}/zugang-einladen/")
+    html = mail.outbox[0].alternatives[0].content
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_name_with_line_break_cannot_add_mail_headers(staff, org_a):
+    contact = ContactPersonFactory(organisation=org_a, name="Eve\r\nBcc: opfer@example.org")
+
+    staff.post(f"/organisationen/{org_a.slug}/ansprechpersonen/{contact.pk}/zugang-einladen/")
+
+    message = mail.outbox[0].message()
+    assert message["Bcc"] is None
+    assert mail.outbox[0].recipients() == [contact.email]
+
+
+def test_regions_ship_with_the_migration(db):
+    assert Region.objects.count() == 45
+    assert Region.objects.filter(kind="statewide").get().name == "landesweit"
+    assert Region.objects.filter(kind="urban").count() == 9
+    assert Region.objects.filter(kind="rural").count() == 35
+    assert list(Region.objects.values_list("name", flat=True)[:2]) == [
+        "landesweit",
+        "Alb-Donau-Kreis",
+    ]
+
+
+def test_demo_data_creates_the_demo_logins(db, settings):
+    settings.DEBUG = True
+    out = StringIO()
+
+    call_command("demo_data", stdout=out)
+
+    User = get_user_model()
+    for email in ["staff@example.org", "redaktion@example.org", "mitglied@example.org"]:
+        assert User.objects.get(email=email).check_password("netzwerk-demo")
+    assert User.objects.get(email="staff@example.org").is_staff
+    editor = ContactPerson.objects.get(user__email="redaktion@example.org")
+    member = ContactPerson.objects.get(user__email="mitglied@example.org")
+    other = ContactPerson.objects.get(user__email="andere@example.org")
+    assert editor.is_editor and not member.is_editor and not other.is_editor
+    assert editor.organisation == member.organisation != other.organisation
+    assert Organisation.objects.count() >= 20
+    assert Organisation.objects.filter(in_core_circle=True).exists()
+    assert Organisation.objects.filter(listed_publicly=False).exists()
+    assert "netzwerk-demo" in out.getvalue()
+
+    call_command("demo_data", "--if-empty", stdout=out)
+    assert User.objects.filter(email="staff@example.org").count() == 1
+
+
+def test_demo_data_refuses_without_debug(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("demo_data", stdout=StringIO())
+
+    assert not Organisation.objects.exists()
