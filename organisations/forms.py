@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import ContactPerson, Organisation
+from organisations.models import WEBSITE_MESSAGE, ContactPerson, Organisation
 
 
 class OrganisationForm(forms.ModelForm):
@@ -30,6 +30,7 @@ class OrganisationForm(forms.ModelForm):
             "postcode": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"type": "tel"}),
         }
+        error_messages = {"website": {"invalid": WEBSITE_MESSAGE}}
 
 
 class ContactPersonForm(forms.ModelForm):

@@ -16,6 +16,9 @@ phone_validator = RegexValidator(
 )
 
 
+WEBSITE_MESSAGE = _("Enter a web address that starts with https:// or http://.")
+
+
 class Topic(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -157,7 +160,10 @@ class Organisation(models.Model):
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(
-        _("website"), blank=True, validators=[URLValidator(schemes=["http", "https"])]
+        _("website"),
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"], message=WEBSITE_MESSAGE)],
+        error_messages={"invalid": WEBSITE_MESSAGE},
     )
     email = models.EmailField(_("general e-mail address"), blank=True)
     phone = models.CharField(

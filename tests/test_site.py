@@ -149,3 +149,22 @@ def test_demo_data_refuses_without_debug(db, settings):
         call_command("demo_data", stdout=StringIO())
 
     assert not Organisation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/organisations/organisation/",
+        "/admin/organisations/organisation/add/",
+        "/admin/organisations/organisation/{org}/change/",
+        "/admin/organisations/contactperson/",
+        "/admin/organisations/contactperson/{contact}/change/",
+        "/admin/organisations/topic/",
+        "/admin/organisations/region/",
+        "/admin/organisations/organisation/?q=caritas&kind__exact=welfare",
+    ],
+)
+def test_admin_pages_work_for_staff(staff, org_a, member_contact, path):
+    response = staff.get(path.format(org=org_a.pk, contact=member_contact.pk))
+
+    assert response.status_code == 200

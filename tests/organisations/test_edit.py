@@ -97,8 +97,8 @@ def test_edit_editor_removes_a_contact(editor, org_a, contacts):
 
 BAD_INPUT = [
     ("org-name", "", "Dieses Feld ist zwingend erforderlich."),
-    ("org-website", "javascript:alert(1)", "Bitte eine gültige Adresse eingeben."),
-    ("org-website", "ftp://example.org/datei", "Bitte eine gültige Adresse eingeben."),
+    ("org-website", "javascript:alert(1)", "die mit https:// oder http:// beginnt"),
+    ("org-website", "ftp://example.org/datei", "die mit https:// oder http:// beginnt"),
     ("org-email", "keine-adresse", "Bitte gültige E-Mail-Adresse eingeben."),
     ("org-phone", "ruf mich an", "Bitte geben Sie eine Telefonnummer nur mit Ziffern ein"),
     ("org-postcode", "7017", "Bitte geben Sie eine Postleitzahl mit fünf Ziffern ein."),
