@@ -23,8 +23,13 @@ $(VENV)/.installed-dev: requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q --require-hashes -r requirements-dev.txt $(PIP_QUIET)
 	@$(BIN)/python -c 'import pytest' && touch $@
 
+# axe-core and the Nu HTML checker for the browser tests (pinned in package-lock.json)
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev node_modules/.installed
 
 ## make run: set up everything and serve the app with demo data on http://127.0.0.1:$(PORT)
 run: install
@@ -36,7 +41,7 @@ run: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## make test: install what the tests need and run the whole suite
+## make test: install what the tests need and run the whole suite (browser tests need Chromium)
 test: install-dev
 	$(BIN)/pytest
 

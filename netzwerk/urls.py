@@ -1,8 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from organisations import views as organisation_views
+
+admin.site.site_header = admin.site.site_title = f"{settings.NETWORK_NAME} · Verwaltung"
+admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
     path("", organisation_views.home, name="home"),

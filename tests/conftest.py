@@ -86,3 +86,19 @@ def member(member_contact):
 @pytest.fixture
 def outsider(outsider_contact):
     return _client_for(outsider_contact.user)
+
+
+@pytest.fixture
+def matrix_objects(org_a, org_b, member_contact, editor_contact, outsider_contact):
+    """The objects the permission matrix's paths refer to, by placeholder."""
+    unlisted = OrganisationFactory(name="Interne Stelle", slug="interne-stelle")
+    unlisted.listed_publicly = False
+    unlisted.save()
+    other = ContactPersonFactory(organisation=org_a, name="Olga Ohnezugang")
+    return {
+        "a": org_a.slug,
+        "b": org_b.slug,
+        "unlisted": unlisted.slug,
+        "member_pk": member_contact.pk,
+        "other_pk": other.pk,
+    }

@@ -6,8 +6,6 @@ A route of the project without a row here fails `test_every_route_has_a_row`.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.factories import ContactPersonFactory, OrganisationFactory
-
 PERSONAS = ["anonymous", "member", "editor", "outsider", "staff"]
 LOGIN = "login"  # anonymous users are sent to the login page
 
@@ -70,26 +68,11 @@ NOT_IN_MATRIX = {"account_"}  # prefix of allauth's route names
 LIBRARY_NAMESPACES = {"admin"}
 
 
-@pytest.fixture
-def objects(org_a, org_b, member_contact, editor_contact, outsider_contact):
-    unlisted = OrganisationFactory(name="Interne Stelle", slug="interne-stelle")
-    unlisted.listed_publicly = False
-    unlisted.save()
-    other = ContactPersonFactory(organisation=org_a, name="Olga Ohnezugang")
-    return {
-        "a": org_a.slug,
-        "b": org_b.slug,
-        "unlisted": unlisted.slug,
-        "member_pk": member_contact.pk,
-        "other_pk": other.pk,
-    }
-
-
 @pytest.mark.parametrize(("name", "method", "path", "expected"), MATRIX)
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_permission_matrix(request, objects, persona, name, method, path, expected):
+def test_permission_matrix(request, matrix_objects, persona, name, method, path, expected):
     client = request.getfixturevalue(persona)
-    url = path.format(**objects)
+    url = path.format(**matrix_objects)
     status = expected[PERSONAS.index(persona)]
 
     response = getattr(client, method)(url)
