@@ -49,6 +49,12 @@ def test_every_page_has_one_h1_and_german(request, persona, org_a, editor_contac
             continue
         response = client.get(path)
         assert response.text.count("<h1") == 1, path
+        if path.startswith("/admin/"):
+            continue  # the admin has its own layout and title
+        title = re.search(r"<title>(.*?)</title>", response.text, re.DOTALL).group(1)
+        assert re.fullmatch(
+            r"\s*\S.*\S\s* · Netzwerk Flüchtlingsarbeit Baden-Württemberg", title, re.DOTALL
+        )
         assert '<html lang="de"' in response.text, path
 
 

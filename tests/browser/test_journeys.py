@@ -1,0 +1,138 @@
+"""The journeys of a visitor, a member, an editor and staff, as each of them would click."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from organisations.models import ContactPerson
+from tests.factories import PASSWORD, ContactPersonFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def directory(org_a, org_b, member_contact, editor_contact, outsider_contact):
+    org_a.description = "Migrationsdienst in Stuttgart."
+    org_a.save()
+    OrganisationFactory(name="Ärztinnen und Ärzte für Flüchtlinge", city="Tübingen")
+    OrganisationFactory(name="Geschlossener Kreis", listed_publicly=False)
+    return org_a
+
+
+def log_in(page, email, password=PASSWORD):
+    page.goto("/konto/login/")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort", exact=True).fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
+
+
+def test_visitor_browses_the_directory(new_page, directory, member_contact):
+    page = new_page()
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Netzwerk")
+
+    page.get_by_role("link", name="Zum Verzeichnis").click()
+    expect(page.get_by_text("3 Organisationen")).to_be_visible()
+    expect(page.get_by_text("Geschlossener Kreis")).to_have_count(0)
+
+    page.get_by_role("link", name="Caritas Stuttgart").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Caritas Stuttgart")
+    expect(page.get_by_text("Migrationsdienst in Stuttgart.")).to_be_visible()
+    expect(page.get_by_text("nur für Mitglieder des Netzwerks sichtbar")).to_be_visible()
+    assert member_contact.email not in page.content()
+
+
+def test_member_logs_in_with_password_and_searches_live(new_page, directory):
+    page = new_page()
+    log_in(page, "mitglied@example.org")
+
+    page.get_by_role("link", name="Organisationen").click()
+    expect(page.get_by_text("4 Organisationen")).to_be_visible()
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Suche").press_sequentially("ärzte", delay=40)
+
+    expect(page.get_by_text("1 Organisation", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Ärztinnen und Ärzte für Flüchtlinge")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True  # htmx swapped the results in place
+    assert "q=%C3%A4rzte" in page.url  # and the address can be shared
+
+    page.get_by_label("Stammkreis").select_option("nein")
+    expect(page.get_by_text("1 Organisation", exact=True)).to_be_visible()
+    page.get_by_label("Suche").fill("")
+    page.get_by_label("Suche").press_sequentially("mira", delay=40)  # a contact person's name
+    expect(page.get_by_role("link", name="Caritas Stuttgart")).to_be_visible()
+
+
+def test_member_searches_without_javascript(new_page, directory, member_contact):
+    page = new_page(member_contact.user, javascript=False)
+    page.goto("/organisationen/")
+
+    page.get_by_label("Suche").fill("ÄRZTE")
+    page.get_by_role("button", name="Ergebnisse anzeigen").click()
+
+    expect(page.get_by_text("1 Organisation", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Ärztinnen und Ärzte für Flüchtlinge")).to_be_visible()
+    expect(page.get_by_label("Suche")).to_have_value("ÄRZTE")
+
+
+def test_member_logs_in_with_a_code_from_the_mail(new_page, directory):
+    page = new_page()
+    page.goto("/konto/login/")
+    page.get_by_role("link", name="Anmeldecode per E-Mail senden").click()
+    page.get_by_label("E-Mail-Adresse").fill("mitglied@example.org")
+    page.get_by_role("button", name="Code anfordern").click()
+
+    expect(page.get_by_text("Ein Anmeldecode wurde an mitglied@example.org")).to_be_visible()
+    code = re.search(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", mail.outbox[-1].body).group(0)
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Bestätigen").click()
+
+    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
+
+
+def test_editor_corrects_a_mistake_and_saves(new_page, directory, member_contact):
+    page = new_page()
+    log_in(page, "redaktion@example.org")
+    page.goto(f"/organisationen/{directory.slug}/")
+    page.get_by_role("link", name="Profil bearbeiten").click()
+
+    page.get_by_label("Beschreibung").fill("Beratung für junge Geflüchtete.")
+    phone = page.get_by_role("group", name="Mira Mitglied").get_by_label("Telefonnummer")
+    phone.fill("bitte anrufen")
+    page.get_by_role("button", name="Speichern").click()
+
+    expect(page.get_by_text("Bitte korrigieren Sie die markierten Felder.")).to_be_visible()
+    expect(page.get_by_text("Telefonnummer nur mit Ziffern")).to_be_visible()
+    expect(page.get_by_label("Beschreibung")).to_have_value("Beratung für junge Geflüchtete.")
+    expect(phone).to_have_value("bitte anrufen")
+    phone.fill("+49 711 22 33 44")
+    page.get_by_role("button", name="Speichern").click()
+
+    expect(page.get_by_text("Das Profil wurde gespeichert.")).to_be_visible()
+    expect(page.get_by_text("Beratung für junge Geflüchtete.")).to_be_visible()
+    member_contact.refresh_from_db()
+    assert member_contact.phone == "+49 711 22 33 44"
+
+
+def test_staff_invite_a_contact_who_sets_a_password(new_page, directory, staff_user):
+    invitee = ContactPersonFactory(
+        organisation=directory, name="Ines Neu", email="ines@example.org"
+    )
+    staff = new_page(staff_user)
+    staff.goto("/geschaeftsstelle/")
+    staff.get_by_role("row", name=re.compile("Ines Neu")).get_by_role("button").click()
+    expect(staff.get_by_text("Ines Neu wurde zu einem Zugang eingeladen.")).to_be_visible()
+
+    link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
+    person = new_page()
+    person.goto(link)
+    person.get_by_label("Neues Passwort", exact=True).fill("unser netzwerk trifft sich")
+    person.get_by_label("Neues Passwort (Wiederholung)").fill("unser netzwerk trifft sich")
+    person.get_by_role("button", name="Passwort speichern").click()
+
+    expect(person.get_by_role("button", name="Abmelden")).to_be_visible()
+    expect(person.get_by_text("Erfolgreich als Ines Neu angemeldet.")).to_be_visible()
+    assert ContactPerson.objects.get(pk=invitee.pk).user.email == "ines@example.org"
