@@ -60,7 +60,6 @@ def organisation_detail(request, slug):
         "contacts": contacts,
         "is_member": is_member(request.user),
         "can_edit": can_edit_organisation(request.user, organisation),
-        "own_contact": contact_of(request.user),
     }
     return render(request, "organisations/detail.html", context)
 
@@ -70,7 +69,7 @@ def organisation_edit(request, slug):
     organisation = get_organisation_for_edit(request, slug)
     form = OrganisationForm(request.POST or None, instance=organisation, prefix="org")
     formset = ContactPersonFormSet(request.POST or None, instance=organisation, prefix="contacts")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if request.method == "POST" and all([form.is_valid(), formset.is_valid()]):
         with transaction.atomic():
             form.save()
             formset.save()
