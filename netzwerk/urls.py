@@ -11,6 +11,7 @@ admin.site.index_title = "Verwaltung"
 urlpatterns = [
     path("", organisation_views.home, name="home"),
     path("organisationen/", include("organisations.urls")),
+    path("treffen/", include("meetings.urls")),
     path("geschaeftsstelle/", organisation_views.staff_home, name="staff_home"),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meetings.models import Meeting
 from organisations.access import (
     can_edit_organisation,
     get_contact_for_edit,
@@ -27,6 +28,7 @@ PAGE_SIZE = 20
 def home(request):
     organisations = Organisation.objects.visible_to(request.user)
     context = {
+        "meetings": Meeting.objects.visible_to(request.user).upcoming().for_list()[:3],
         "organisation_count": organisations.count(),
         "core_circle_count": organisations.filter(in_core_circle=True).count(),
         "own_contact": contact_of(request.user),

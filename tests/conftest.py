@@ -3,8 +3,14 @@ organisation B), anonymous."""
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from tests.factories import ContactPersonFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    ContactPersonFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +101,22 @@ def matrix_objects(org_a, org_b, member_contact, editor_contact, outsider_contac
     unlisted.listed_publicly = False
     unlisted.save()
     other = ContactPersonFactory(organisation=org_a, name="Olga Ohnezugang")
+    meeting = MeetingFactory(
+        title="Vernetzungstreffen Gesundheit", online_link="https://x.example.org/raum"
+    )
+    internal = MeetingFactory(title="Interne Klausur", is_public=False)
+    announced = MeetingFactory(
+        title="Kinder und Jugendliche",
+        status="announced",
+        starts_at=None,
+        ends_at=None,
+        period_year=timezone.now().year + 1,
+        period_quarter=1,
+    )
     return {
+        "meeting": meeting.slug,
+        "internal_meeting": internal.slug,
+        "announced": announced.slug,
         "a": org_a.slug,
         "b": org_b.slug,
         "unlisted": unlisted.slug,

@@ -1,8 +1,12 @@
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.text import slugify
 
+from meetings.models import Meeting
 from organisations.models import ContactPerson, Organisation, Topic
 
 PASSWORD = "netzwerk-test-passwort"
@@ -51,3 +55,23 @@ class ContactPersonFactory(factory.django.DjangoModelFactory):
     role = "Referent*in"
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     phone = "+49 711 123456"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A scheduled public meeting, three hours long, some weeks ahead."""
+
+    class Meta:
+        model = Meeting
+
+    title = factory.Sequence(lambda n: f"Vernetzungstreffen {n}")
+    slug = factory.LazyAttribute(lambda meeting: slugify(meeting.title))
+    theme = factory.SubFactory(TopicFactory)
+    status = Meeting.Status.SCHEDULED
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + datetime.timedelta(days=30)).replace(
+            hour=13, minute=0, second=0, microsecond=0
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda meeting: meeting.starts_at + datetime.timedelta(hours=3))
+    venue_name = "Haus der Begegnung"
+    venue_address = "Königstraße 1, 70173 Stuttgart"

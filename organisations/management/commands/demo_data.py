@@ -1,5 +1,8 @@
 """A believable demo network: `manage.py demo_data` (make run calls it on an empty database)."""
 
+import datetime
+import zoneinfo
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -8,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from meetings.models import Meeting
 from organisations.models import ContactPerson, Organisation, Region, Topic
 
 PASSWORD = "netzwerk-demo"  # noqa: S105 — demo logins, printed on purpose
@@ -469,6 +473,7 @@ class Command(BaseCommand):
                 contact.topics.set([topics[topic_ids[position % len(topic_ids)]]])
 
         self.create_logins()
+        self.create_meetings()
 
     def create_logins(self):
         editor_org = Organisation.objects.get(name=DEMO_EDITOR_ORGANISATION)
@@ -494,6 +499,77 @@ class Command(BaseCommand):
             contact.full_clean()
             contact.save()
             contact.topics.set(organisation.topics.all()[:1])
+
+    def create_meetings(self):
+        zone = zoneinfo.ZoneInfo("Europe/Berlin")
+        topics = {topic.name: topic for topic in Topic.objects.all()}
+        stuttgart = {
+            "venue_name": "Haus der Katholischen Kirche",
+            "venue_address": "Königstraße 7, 70173 Stuttgart",
+            "step_free": True,
+            "interpretation": "Deutsche Gebärdensprache auf Anfrage",
+        }
+        for title, theme, fields in [
+            (
+                "Vernetzungstreffen Asylverfahren und Aufenthalt",
+                "Asylverfahren und Aufenthalt",
+                {
+                    "status": Meeting.Status.HELD,
+                    "starts_at": datetime.datetime(2026, 10, 27, 14, tzinfo=zone),
+                    "ends_at": datetime.datetime(2026, 10, 27, 17, tzinfo=zone),
+                    "participants_count": 24,
+                    "organisations_count": 21,
+                    "minutes": "Austausch zu den neuen Verfahrensregeln; "
+                    "nächste Schritte: gemeinsame Stellungnahme bis Dezember.",
+                    "minutes_visibility": Meeting.MinutesVisibility.PUBLIC,
+                    **stuttgart,
+                },
+            ),
+            (
+                "Vernetzungstreffen Gesundheit",
+                "Gesundheit",
+                {
+                    "status": Meeting.Status.SCHEDULED,
+                    "starts_at": datetime.datetime(2026, 12, 10, 14, tzinfo=zone),
+                    "ends_at": datetime.datetime(2026, 12, 10, 17, tzinfo=zone),
+                    "answer_deadline": datetime.datetime(2026, 12, 3, 23, 59, tzinfo=zone),
+                    "online_link": "https://konferenz.example.org/gesundheit",
+                    "capacity": 40,
+                    "childcare": True,
+                    **stuttgart,
+                },
+            ),
+            (
+                "Vernetzungstreffen Wohnen",
+                "Wohnen",
+                {
+                    "status": Meeting.Status.CANCELLED,
+                    "starts_at": datetime.datetime(2026, 12, 16, 10, tzinfo=zone),
+                    "ends_at": datetime.datetime(2026, 12, 16, 13, tzinfo=zone),
+                    "cancellation_reason": "Die Referentin ist erkrankt. "
+                    "Wir laden zu einem neuen Termin im Frühjahr ein.",
+                    "venue_name": "Volkshochschule Esslingen",
+                    "venue_address": "Mülberger Straße 146, 73728 Esslingen am Neckar",
+                },
+            ),
+            (
+                "Vernetzungstreffen Kinder und Jugendliche",
+                "Kinder und Jugendliche",
+                {"status": Meeting.Status.ANNOUNCED, "period_year": 2027, "period_quarter": 1},
+            ),
+        ]:
+            meeting = Meeting(
+                title=title,
+                slug=slugify(title.removeprefix("Vernetzungstreffen ")),
+                theme=topics[theme],
+                description=f"Offenes Vernetzungstreffen zum Thema {theme}: "
+                "Austausch über aktuelle Entwicklungen, Fallbeispiele und gemeinsame Anliegen.",
+                agenda="1. Ankommen und Vorstellung\n2. Aktuelles\n3. Austausch in Gruppen\n"
+                "4. Verabredungen",
+                **fields,
+            )
+            meeting.full_clean()
+            meeting.save()
 
     def create_user(self, email, first_name, last_name, is_staff=False):
         user = get_user_model().objects.create_user(

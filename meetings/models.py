@@ -1,0 +1,310 @@
+from __future__ import annotations
+
+import calendar
+import datetime
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from organisations.models import Topic, is_member
+
+# Changing any of these changes the meeting in people's calendars: SEQUENCE goes up.
+CALENDAR_FIELDS = ["starts_at", "ends_at", "venue_name", "venue_address", "status"]
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MeetingQuerySet:
+        if is_member(user):
+            return self.all()
+        return self.filter(is_public=True)
+
+    def upcoming(self) -> MeetingQuerySet:
+        return self.filter(until__gte=timezone.now()).exclude(status=Meeting.Status.HELD)
+
+    def past(self) -> MeetingQuerySet:
+        return self.filter(Q(until__lt=timezone.now()) | Q(status=Meeting.Status.HELD))
+
+    def for_list(self) -> MeetingQuerySet:
+        return self.select_related("theme")
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", _("announced")
+        SCHEDULED = "scheduled", _("scheduled")
+        CANCELLED = "cancelled", _("cancelled")
+        HELD = "held", _("held")
+
+    class MinutesVisibility(models.TextChoices):
+        PUBLIC = "public", _("public")
+        MEMBERS = "members", _("members of the network only")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    theme = models.ForeignKey(
+        Topic, verbose_name=_("theme"), related_name="meetings", on_delete=models.PROTECT
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ANNOUNCED
+    )
+    is_public = models.BooleanField(
+        _("public"), default=True, help_text=_("Internal meetings are shown to members only.")
+    )
+    period_year = models.PositiveSmallIntegerField(
+        _("year of the period"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    period_quarter = models.PositiveSmallIntegerField(
+        _("quarter"),
+        null=True,
+        blank=True,
+        choices=[
+            (1, _("1st quarter")),
+            (2, _("2nd quarter")),
+            (3, _("3rd quarter")),
+            (4, _("4th quarter")),
+        ],
+    )
+    period_month = models.PositiveSmallIntegerField(
+        _("month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    starts_at = models.DateTimeField(_("start"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("end"), null=True, blank=True)
+    # Derived in save(): the first and last moment the meeting may take place, for ordering
+    # and for telling upcoming from past meetings in the database.
+    sort_at = models.DateTimeField(editable=False, db_index=True)
+    until = models.DateTimeField(editable=False, db_index=True)
+
+    description = models.TextField(_("description"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.CharField(_("address of the venue"), max_length=300, blank=True)
+    online_link = models.URLField(
+        _("online link"),
+        blank=True,
+        validators=[URLValidator(schemes=["https"])],
+        help_text=_("Shown only to members and invitees."),
+    )
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    interpretation = models.CharField(
+        _("interpretation"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example “German sign language, Arabic on request”."),
+    )
+    childcare = models.BooleanField(_("childcare"), default=False)
+    accessibility_notes = models.TextField(_("further accessibility information"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    answer_deadline = models.DateTimeField(_("answer deadline"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("reason for the cancellation"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_visibility = models.CharField(
+        _("minutes visible to"),
+        max_length=20,
+        choices=MinutesVisibility.choices,
+        default=MinutesVisibility.MEMBERS,
+    )
+    participants_count = models.PositiveIntegerField(
+        _("participants"), null=True, blank=True, help_text=_("Recorded after the meeting.")
+    )
+    organisations_count = models.PositiveIntegerField(
+        _("organisations present"), null=True, blank=True
+    )
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_at", "title"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
+                | Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_year__isnull=False)
+                | (Q(period_quarter__isnull=True) & Q(period_month__isnull=True)),
+                name="meeting_period_has_year",
+                violation_error_message=_("A quarter or a month needs a year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_quarter__isnull=True) | Q(period_month__isnull=True),
+                name="meeting_period_quarter_or_month",
+                violation_error_message=_("Give either a quarter or a month, not both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_year__isnull=False)
+                | (Q(starts_at__isnull=False) & Q(ends_at__isnull=False)),
+                name="meeting_has_date_or_period",
+                violation_error_message=_(
+                    "Give a start and an end, or at least the year of the period."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.sort_at, self.until = self.time_span()
+        if self.pk is not None:
+            old = type(self).objects.filter(pk=self.pk).values(*CALENDAR_FIELDS).first()
+            if old and any(old[field] != getattr(self, field) for field in CALENDAR_FIELDS):
+                self.sequence += 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", args=[self.slug])
+
+    def clean(self):
+        errors = {}
+        if self.status in (self.Status.SCHEDULED, self.Status.HELD):
+            if not self.starts_at:
+                errors["starts_at"] = _("A scheduled or held meeting needs a start.")
+            if not self.ends_at:
+                errors["ends_at"] = _("A scheduled or held meeting needs an end.")
+        if self.status == self.Status.CANCELLED and not self.cancellation_reason.strip():
+            errors["cancellation_reason"] = _("Please give the reason for the cancellation.")
+        if (self.period_quarter or self.period_month) and not self.period_year:
+            errors["period_year"] = _("A quarter or a month needs a year.")
+        if errors:
+            raise ValidationError(errors)
+
+    # -- dates -------------------------------------------------------------------------
+
+    def period_bounds(self) -> tuple[datetime.date, datetime.date] | None:
+        """First and last day of the announced period, if there is one."""
+        if not self.period_year:
+            return None
+        year = self.period_year
+        if self.period_month:
+            first_month = last_month = self.period_month
+        elif self.period_quarter:
+            first_month = 3 * self.period_quarter - 2
+            last_month = first_month + 2
+        else:
+            first_month, last_month = 1, 12
+        last_day = calendar.monthrange(year, last_month)[1]
+        return datetime.date(year, first_month, 1), datetime.date(year, last_month, last_day)
+
+    def time_span(self) -> tuple[datetime.datetime, datetime.datetime]:
+        if self.starts_at and self.ends_at:
+            return self.starts_at, self.ends_at
+        first, last = self.period_bounds()
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        return (
+            datetime.datetime.combine(first, datetime.time.min, zone),
+            datetime.datetime.combine(last, datetime.time.max, zone),
+        )
+
+    @property
+    def has_date(self) -> bool:
+        return bool(self.starts_at and self.ends_at)
+
+    @property
+    def period_label(self) -> str:
+        if self.period_month:
+            return date_format(datetime.date(self.period_year, self.period_month, 1), "F Y")
+        if self.period_quarter:
+            return _("%(quarter)d. quarter %(year)d") % {
+                "quarter": self.period_quarter,
+                "year": self.period_year,
+            }
+        return str(self.period_year or "")
+
+    @property
+    def planned_label(self) -> str:
+        """ "geplant für das 1. Quartal 2027" / "geplant für März 2027"."""
+        if self.period_quarter and not self.period_month:
+            return _("planned for the %(period)s") % {"period": self.period_label}
+        return _("planned for %(period)s") % {"period": self.period_label}
+
+    @property
+    def when_label(self) -> str:
+        """ "Dienstag, 27. Oktober 2026, 14:00–17:00 Uhr", or the period."""
+        if not self.has_date:
+            return self.period_label
+        start = timezone.localtime(self.starts_at)
+        end = timezone.localtime(self.ends_at)
+        if start.date() == end.date():
+            return _("%(day)s, %(start)s–%(end)s") % {
+                "day": date_format(start, "l, j. F Y"),
+                "start": date_format(start, "H:i"),
+                "end": date_format(end, "H:i"),
+            }
+        return _("%(start)s – %(end)s") % {
+            "start": date_format(start, "l, j. F Y, H:i"),
+            "end": date_format(end, "l, j. F Y, H:i"),
+        }
+
+    def json_ld(self, url: str) -> dict:
+        """schema.org Event data for search engines (public details only, never the link)."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": self.title,
+            "description": self.description,
+            "startDate": timezone.localtime(self.starts_at).isoformat(),
+            "endDate": timezone.localtime(self.ends_at).isoformat(),
+            "eventStatus": "https://schema.org/EventCancelled"
+            if self.status == self.Status.CANCELLED
+            else "https://schema.org/EventScheduled",
+            "url": url,
+            "organizer": {"@type": "Organization", "name": settings.NETWORK_OPERATOR},
+        }
+        if self.venue_name or self.venue_address:
+            data["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
+            data["location"] = {
+                "@type": "Place",
+                "name": self.venue_name or self.venue_address,
+                "address": self.venue_address,
+            }
+        return data
+
+    # -- what a persona may see --------------------------------------------------------
+
+    def minutes_visible_to(self, user) -> bool:
+        if not self.minutes:
+            return False
+        return self.minutes_visibility == self.MinutesVisibility.PUBLIC or is_member(user)
+
+    @property
+    def attendance_label(self) -> str:
+        """ "24 Personen aus 21 Organisationen", as recorded after the meeting."""
+        if self.participants_count is None:
+            return ""
+        persons = ngettext("%(count)d person", "%(count)d people", self.participants_count) % {
+            "count": self.participants_count
+        }
+        if self.organisations_count is None:
+            return persons
+        organisations = ngettext(
+            "%(count)d organisation", "%(count)d organisations", self.organisations_count
+        ) % {"count": self.organisations_count}
+        return _("%(persons)s from %(organisations)s") % {
+            "persons": persons,
+            "organisations": organisations,
+        }

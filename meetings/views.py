@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from meetings.calendar import calendar_response
+from meetings.filters import MeetingFilter
+from meetings.models import Meeting
+from organisations.models import Topic, is_member
+
+
+def meeting_list(request):
+    meetings = Meeting.objects.visible_to(request.user).upcoming().for_list()
+    filterset = MeetingFilter(request.GET or None, queryset=meetings)
+    context = {"filter": filterset, "meetings": filterset.qs}
+    return render(request, "meetings/list.html", context)
+
+
+def meeting_archive(request):
+    meetings = Meeting.objects.visible_to(request.user).past().for_list().order_by("-sort_at")
+    page = Paginator(meetings, 20).get_page(request.GET.get("seite"))
+    return render(request, "meetings/archive.html", {"page": page})
+
+
+def meeting_detail(request, slug):
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).for_list(), slug=slug)
+    context = {
+        "meeting": meeting,
+        "is_member": is_member(request.user),
+        "minutes_visible": meeting.minutes_visible_to(request.user),
+        "json_ld": meeting.json_ld(request.build_absolute_uri(meeting.get_absolute_url()))
+        if meeting.has_date
+        else None,
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+def meeting_ics(request, slug):
+    meeting = get_object_or_404(Meeting.objects.filter(is_public=True).for_list(), slug=slug)
+    if not meeting.has_date:
+        raise Http404
+    return calendar_response([meeting], request, filename=f"{meeting.slug}.ics")
+
+
+def calendar_feed(request):
+    """All public meetings with a date, for subscription; ?thema=<slug> narrows to one theme."""
+    meetings = Meeting.objects.filter(is_public=True).for_list()
+    theme = request.GET.get("thema")
+    if theme:
+        get_object_or_404(Topic, slug=theme)
+        meetings = meetings.filter(theme__slug=theme)
+    return calendar_response(meetings, request, filename="treffen.ics")
+
+
+class UpcomingMeetingsFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Upcoming meetings")
+    subtitle = settings.NETWORK_NAME
+
+    def link(self):
+        return "/treffen/"
+
+    def items(self):
+        return Meeting.objects.filter(is_public=True).upcoming().for_list()[:50]
+
+    def item_title(self, meeting):
+        return f"{meeting.title} – {meeting.when_label}"
+
+    def item_description(self, meeting):
+        return meeting.description
+
+    def item_updateddate(self, meeting):
+        return meeting.updated_at
+
+    def item_pubdate(self, meeting):
+        return meeting.created_at
