@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from organisations.models import ContactPerson, Organisation, Region
-from tests.factories import ContactPersonFactory, TopicFactory
+from tests.factories import ContactPersonFactory, MeetingFactory, TopicFactory
 from tests.test_permissions import MATRIX, PERSONAS
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "de" / "LC_MESSAGES"
@@ -170,9 +170,13 @@ def test_demo_data_refuses_without_debug(db, settings):
         "/admin/organisations/topic/",
         "/admin/organisations/region/",
         "/admin/organisations/organisation/?q=caritas&kind__exact=welfare",
+        "/admin/meetings/meeting/",
+        "/admin/meetings/meeting/add/",
+        "/admin/meetings/meeting/{meeting}/change/",
     ],
 )
 def test_admin_pages_work_for_staff(staff, org_a, member_contact, path):
-    response = staff.get(path.format(org=org_a.pk, contact=member_contact.pk))
+    meeting = MeetingFactory()
+    response = staff.get(path.format(org=org_a.pk, contact=member_contact.pk, meeting=meeting.pk))
 
     assert response.status_code == 200

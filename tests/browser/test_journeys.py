@@ -1,13 +1,22 @@
 """The journeys of a visitor, a member, an editor and staff, as each of them would click."""
 
+import datetime
 import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from meetings.models import Meeting
 from organisations.models import ContactPerson
-from tests.factories import PASSWORD, ContactPersonFactory, OrganisationFactory
+from tests.factories import (
+    PASSWORD,
+    ContactPersonFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -43,6 +52,46 @@ def test_visitor_browses_the_directory(new_page, directory, member_contact):
     expect(page.get_by_text("Migrationsdienst in Stuttgart.")).to_be_visible()
     expect(page.get_by_text("nur für Mitglieder des Netzwerks sichtbar")).to_be_visible()
     assert member_contact.email not in page.content()
+
+
+def test_visitor_finds_a_meeting_and_subscribes(new_page, db):
+    year = timezone.now().year + 1
+    youth = TopicFactory(name="Kinder und Jugendliche", slug="kinder-und-jugendliche")
+    MeetingFactory(
+        title="Vernetzungstreffen Kinder und Jugendliche",
+        theme=youth,
+        status=Meeting.Status.ANNOUNCED,
+        starts_at=None,
+        ends_at=None,
+        period_year=year,
+        period_quarter=1,
+    )
+    MeetingFactory(
+        title="Vernetzungstreffen Aufenthalt",
+        status=Meeting.Status.HELD,
+        starts_at=timezone.now() - datetime.timedelta(days=30),
+        ends_at=timezone.now() - datetime.timedelta(days=30, hours=-3),
+        participants_count=24,
+        organisations_count=21,
+    )
+    page = new_page()
+    page.goto("/")
+
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Treffen"
+    ).click()
+    page.get_by_label("Thema").select_option("kinder-und-jugendliche")
+    page.get_by_role("button", name="Anzeigen").click()
+    page.get_by_role("link", name="Vernetzungstreffen Kinder und Jugendliche").click()
+
+    expect(page.get_by_text(f"geplant für das 1. Quartal {year}")).to_be_visible()
+    feed = page.get_by_label("Adresse zum Abonnieren").input_value()
+    assert feed.endswith("/treffen/kalender.ics?thema=kinder-und-jugendliche")
+    assert page.request.get(feed).headers["content-type"] == "text/calendar; charset=utf-8"
+
+    page.get_by_role("link", name="Alle Treffen").click()
+    page.get_by_role("link", name="Vergangene Treffen").click()
+    expect(page.get_by_text("24 Personen aus 21 Organisationen")).to_be_visible()
 
 
 def test_member_logs_in_with_password_and_searches_live(new_page, directory):
