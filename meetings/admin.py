@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting
+from meetings.models import Invitation, Meeting
 
 
 @admin.register(Meeting)
@@ -53,3 +53,30 @@ class MeetingAdmin(admin.ModelAdmin):
     @admin.display(description=_("date or period"), ordering="sort_at")
     def when(self, meeting):
         return meeting.when_label
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["contact", "organisation", "meeting", "reason", "delivery", "answer", "persons"]
+    list_filter = ["meeting", "reason", "delivery", "answer", "attended"]
+    search_fields = ["contact__name", "contact__email", "contact__organisation__name"]
+    list_select_related = ["contact__organisation", "meeting"]
+    autocomplete_fields = ["contact"]
+    raw_id_fields = ["meeting", "substitute_for"]
+    readonly_fields = ["delivery", "delivery_error", "attempts", "queued_at", "sent_at"]
+    fields = [
+        "meeting",
+        "contact",
+        "reason",
+        "substitute_for",
+        ("answer", "persons", "answered_at"),
+        "note",
+        "attended",
+        "revoked_at",
+        ("delivery", "attempts", "queued_at", "sent_at"),
+        "delivery_error",
+    ]
+
+    @admin.display(description=_("organisation"), ordering="contact__organisation__name")
+    def organisation(self, invitation):
+        return invitation.contact.organisation

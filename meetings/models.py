@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import hashlib
+import secrets
 import uuid
 import zoneinfo
 
@@ -12,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -308,3 +311,139 @@ class Meeting(models.Model):
             "persons": persons,
             "organisations": organisations,
         }
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def personal_token(nonce: str) -> str:
+    """The token in a personal link: a keyed hash of the invitation's random nonce.
+
+    The nonce has 128 bits from `secrets`; without SECRET_KEY it gives no working link, so a
+    database dump holds none. The same token can be mailed again (reminders, change notices).
+    """
+    return salted_hmac("netzwerk.invitation", nonce, algorithm="sha256").hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def by_token(self, token: str) -> InvitationQuerySet:
+        """The invitation a link is for, unless revoked or long past (all give the same 404)."""
+        return self.filter(
+            token_hash=token_hash(token),
+            revoked_at__isnull=True,
+            meeting__until__gte=timezone.now() - INVITATION_LINK_GRACE,
+        )
+
+
+# A personal link keeps working this long after the meeting, then it expires.
+INVITATION_LINK_GRACE = datetime.timedelta(days=30)
+
+
+class Invitation(models.Model):
+    class Reason(models.TextChoices):
+        CORE_CIRCLE = "core_circle", _("core circle")
+        THEME = "theme", _("works on the theme")
+        STAFF = "staff", _("added by the office")
+        SUBSTITUTE = "substitute", _("substitute")
+
+    class Delivery(models.TextChoices):
+        DRAFT = "draft", _("not sent yet")
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    class Answer(models.TextChoices):
+        OPEN = "open", _("open")
+        YES = "yes", _("yes")
+        NO = "no", _("no")
+        MAYBE = "maybe", _("maybe")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), related_name="invitations", on_delete=models.CASCADE
+    )
+    contact = models.ForeignKey(
+        "organisations.ContactPerson",
+        verbose_name=_("contact person"),
+        related_name="invitations",
+        on_delete=models.CASCADE,
+    )
+    reason = models.CharField(_("invited because"), max_length=20, choices=Reason.choices)
+    substitute_for = models.ForeignKey(
+        "self",
+        verbose_name=_("stands in for"),
+        related_name="substitutes",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    nonce = models.CharField(max_length=32, unique=True, null=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    revoked_at = models.DateTimeField(_("link revoked at"), null=True, blank=True)
+    delivery = models.CharField(
+        _("delivery"), max_length=20, choices=Delivery.choices, default=Delivery.DRAFT
+    )
+    delivery_error = models.CharField(_("delivery error"), max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    answer = models.CharField(
+        _("answer"), max_length=10, choices=Answer.choices, default=Answer.OPEN
+    )
+    persons = models.PositiveSmallIntegerField(
+        _("number of people"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=500,
+        blank=True,
+        help_text=_("For example accessibility needs or interpretation."),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "contact__name"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                "meeting",
+                "contact",
+                name="one_invitation_per_contact_and_meeting",
+                violation_error_message=_("This person is already invited to this meeting."),
+            )
+        ]
+        indexes = [models.Index(fields=["meeting", "delivery"])]
+
+    def __str__(self) -> str:
+        return f"{self.contact.name}: {self.meeting}"
+
+    def save(self, *args, **kwargs):
+        if not self.nonce:
+            self.new_link()
+        super().save(*args, **kwargs)
+
+    def new_link(self) -> None:
+        """Give the invitation a fresh personal link (also how a link is revoked)."""
+        self.nonce = secrets.token_hex(16)
+        self.token_hash = token_hash(personal_token(self.nonce))
+
+    @property
+    def token(self) -> str:
+        return personal_token(self.nonce)
+
+    def get_answer_url(self) -> str:
+        return reverse("invitation_answer", args=[self.token])
+
+    @property
+    def answer_open(self) -> bool:
+        """Answers can change until the deadline (or the start, if there is no deadline)."""
+        if self.meeting.status in (Meeting.Status.CANCELLED, Meeting.Status.HELD):
+            return False
+        deadline = self.meeting.answer_deadline or self.meeting.starts_at
+        return deadline is None or timezone.now() < deadline

@@ -1,14 +1,18 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from meetings.calendar import calendar_response
 from meetings.filters import MeetingFilter
-from meetings.models import Meeting
+from meetings.forms import AnswerForm
+from meetings.models import Invitation, Meeting
+from meetings.services import record_answer
 from organisations.models import Topic, is_member
 
 
@@ -36,6 +40,28 @@ def meeting_detail(request, slug):
         else None,
     }
     return render(request, "meetings/detail.html", context)
+
+
+@never_cache
+def invitation_answer(request, token):
+    """The invitee's page, reached from the personal link; GET never changes anything."""
+    invitation = get_object_or_404(
+        Invitation.objects.by_token(token).select_related(
+            "meeting__theme", "contact__organisation"
+        ),
+    )
+    form = AnswerForm(request.POST or None, instance=invitation)
+    if request.method == "POST":
+        if not invitation.answer_open:
+            messages.error(request, _("The time for answering has passed. Nothing was changed."))
+            return redirect(request.path)
+        if form.is_valid():
+            record_answer(invitation=invitation, **form.cleaned_data)
+            messages.success(request, _("Thank you, your answer has been saved."))
+            return redirect(request.path)
+        invitation.refresh_from_db()
+    context = {"invitation": invitation, "meeting": invitation.meeting, "form": form}
+    return render(request, "meetings/answer.html", context)
 
 
 def meeting_ics(request, slug):

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from meetings import views as meeting_views
 from organisations import views as organisation_views
 
 admin.site.site_header = admin.site.site_title = f"{settings.NETWORK_NAME} · Verwaltung"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("", organisation_views.home, name="home"),
     path("organisationen/", include("organisations.urls")),
     path("treffen/", include("meetings.urls")),
+    path("einladung/<str:token>/", meeting_views.invitation_answer, name="invitation_answer"),
     path("geschaeftsstelle/", organisation_views.staff_home, name="staff_home"),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),

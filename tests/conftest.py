@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tests.factories import (
     ContactPersonFactory,
+    InvitationFactory,
     MeetingFactory,
     OrganisationFactory,
     UserFactory,
@@ -113,7 +114,9 @@ def matrix_objects(org_a, org_b, member_contact, editor_contact, outsider_contac
         period_year=timezone.now().year + 1,
         period_quarter=1,
     )
+    invitation = InvitationFactory(meeting=meeting, contact=member_contact)
     return {
+        "token": invitation.token,
         "meeting": meeting.slug,
         "internal_meeting": internal.slug,
         "announced": announced.slug,

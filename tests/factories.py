@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
 
-from meetings.models import Meeting
+from meetings.models import Invitation, Meeting
 from organisations.models import ContactPerson, Organisation, Topic
 
 PASSWORD = "netzwerk-test-passwort"
@@ -75,3 +75,12 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda meeting: meeting.starts_at + datetime.timedelta(hours=3))
     venue_name = "Haus der Begegnung"
     venue_address = "Königstraße 1, 70173 Stuttgart"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    meeting = factory.SubFactory(MeetingFactory)
+    contact = factory.SubFactory(ContactPersonFactory)
+    reason = Invitation.Reason.CORE_CIRCLE

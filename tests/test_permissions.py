@@ -61,6 +61,8 @@ MATRIX = [
     ("meetings:calendar", "get", "/treffen/kalender.ics", [200, 200, 200, 200, 200]),
     ("meetings:calendar", "get", "/treffen/kalender.ics?thema=unbekannt", [404] * 5),
     ("meetings:feed", "get", "/treffen/feed/", [200, 200, 200, 200, 200]),
+    ("invitation_answer", "get", "/einladung/{token}/", [200, 200, 200, 200, 200]),
+    ("invitation_answer", "get", "/einladung/unbekannt/", [404, 404, 404, 404, 404]),
     ("staff_home", "get", "/geschaeftsstelle/", [LOGIN, 403, 403, 403, 200]),
     ("admin:index", "get", "/admin/", [302, 302, 302, 302, 200]),
     ("account_login", "get", "/konto/login/", [200, 302, 302, 302, 302]),

@@ -1,0 +1,159 @@
+"""The invitee's answer page, reached from the personal link without an account."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from meetings.models import Invitation, Meeting
+from tests.factories import ContactPersonFactory, InvitationFactory, MeetingFactory
+
+
+@pytest.fixture
+def invitation(db):
+    return InvitationFactory(
+        meeting=MeetingFactory(
+            title="Vernetzungstreffen Gesundheit", online_link="https://x.example.org/r"
+        ),
+    )
+
+
+def answer_data(**changes):
+    return {
+        "answer": "maybe",
+        "persons": "2",
+        "note": "Wir brauchen Dolmetschung (Dari).",
+    } | changes
+
+
+def test_answer_link_token_has_256_bits_and_only_a_hash_is_stored(invitation):
+    token = invitation.token
+
+    assert len(token) == 64  # hex of an HMAC-SHA256: 256 bits
+    assert len(invitation.nonce) == 32  # 128 bits from secrets
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM meetings_invitation")
+        stored = " ".join(str(value) for row in cursor.fetchall() for value in row)
+    assert token not in stored
+
+
+def test_answer_page_shows_the_meeting_and_changes_nothing_on_get(anonymous, invitation):
+    before = Invitation.objects.values().get(pk=invitation.pk)
+
+    response = anonymous.get(invitation.get_answer_url())
+
+    assert response.status_code == 200
+    assert "Vernetzungstreffen Gesundheit" in response.text
+    assert "https://x.example.org/r" in response.text  # invitees see the online link
+    assert "Ich weiß es noch nicht" in response.text
+    assert "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin"
+    assert Invitation.objects.values().get(pk=invitation.pk) == before
+
+
+def test_answer_is_saved_and_can_be_changed(anonymous, invitation):
+    url = invitation.get_answer_url()
+
+    response = anonymous.post(url, answer_data(), follow=True)
+    anonymous.post(url, answer_data(answer="yes", persons="3"))
+
+    assert "Vielen Dank, Ihre Antwort ist gespeichert." in response.text
+    invitation.refresh_from_db()
+    assert (invitation.answer, invitation.persons) == ("yes", 3)
+    assert invitation.note == "Wir brauchen Dolmetschung (Dari)."
+    assert Invitation.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"answer": "vielleicht-ja"}, "Bitte eine gültige Auswahl treffen."),
+        ({"answer": ""}, "Dieses Feld ist zwingend erforderlich."),
+        ({"persons": "0"}, "größer oder gleich 1"),
+        ({"persons": "viele"}, "ganze Zahl"),
+        ({"note": "x" * 501}, "höchstens 500 Zeichen"),
+    ],
+)
+def test_answer_bad_input_changes_nothing(anonymous, invitation, changes, message):
+    response = anonymous.post(invitation.get_answer_url(), answer_data(**changes))
+
+    assert response.status_code == 200
+    assert message in response.text
+    invitation.refresh_from_db()
+    assert invitation.answer == "open"
+    assert invitation.answered_at is None
+
+
+def test_answer_closes_at_the_deadline(anonymous, invitation):
+    invitation.meeting.answer_deadline = timezone.now() - datetime.timedelta(minutes=1)
+    invitation.meeting.save()
+
+    page = anonymous.get(invitation.get_answer_url())
+    late = anonymous.post(invitation.get_answer_url(), answer_data(), follow=True)
+
+    assert "Die Zeit für Rückmeldungen ist vorbei." in page.text
+    assert "Nichts wurde geändert." in late.text
+    invitation.refresh_from_db()
+    assert invitation.answer == "open"
+
+
+def test_unknown_revoked_and_expired_links_give_the_same_404(anonymous, invitation):
+    unknown = anonymous.get("/einladung/" + "0" * 64 + "/")
+    old_url = invitation.get_answer_url()
+    invitation.new_link()
+    invitation.save()
+    revoked_link = anonymous.get(old_url)
+    expired = InvitationFactory(
+        meeting=MeetingFactory(
+            status=Meeting.Status.HELD,
+            starts_at=timezone.now() - datetime.timedelta(days=40),
+            ends_at=timezone.now() - datetime.timedelta(days=40, hours=-2),
+        )
+    )
+    expired_link = anonymous.get(expired.get_answer_url())
+    revoked = InvitationFactory(revoked_at=timezone.now())
+    revoked_flag = anonymous.get(revoked.get_answer_url())
+
+    responses = [unknown, revoked_link, expired_link, revoked_flag]
+    assert [response.status_code for response in responses] == [404] * 4
+    # The same page apart from the footer's language form, which carries the current address.
+    assert len({response.text.split("<main")[1].split("</main>")[0] for response in responses}) == 1
+    assert "Seite nicht gefunden" in unknown.text
+
+
+def test_answer_needs_the_csrf_token(invitation):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(invitation.get_answer_url(), answer_data())
+
+    assert response.status_code == 403
+    invitation.refresh_from_db()
+    assert invitation.answer == "open"
+
+
+def test_one_invitation_per_contact_and_meeting(invitation):
+    duplicate = Invitation(meeting=invitation.meeting, contact=invitation.contact, reason="staff")
+
+    with pytest.raises(Exception, match="bereits zu diesem Treffen eingeladen"):
+        duplicate.full_clean()
+
+
+def test_answer_script_text_in_note_is_escaped(anonymous, invitation):
+    anonymous.post(invitation.get_answer_url(), answer_data(note="<script>alert(1)</script>"))
+
+    response = anonymous.get(invitation.get_answer_url())
+
+    assert "<script>alert" not in response.text
+
+
+def test_answer_page_names_the_invitee_only(anonymous, invitation):
+    colleague = ContactPersonFactory(
+        organisation=invitation.contact.organisation, name="Kai Kollege"
+    )
+
+    response = anonymous.get(invitation.get_answer_url())
+
+    assert invitation.contact.name in response.text
+    assert colleague.name not in response.text
