@@ -21,7 +21,7 @@ STATUS = {
 }
 
 
-def meeting_event(meeting: Meeting, request: HttpRequest) -> Event:
+def meeting_event(meeting: Meeting, base_url: str) -> Event:
     event = Event()
     event.add("uid", f"{meeting.uid}@netzwerk")
     event.add("sequence", meeting.sequence)
@@ -31,7 +31,7 @@ def meeting_event(meeting: Meeting, request: HttpRequest) -> Event:
     event.add("dtstart", timezone.localtime(meeting.starts_at))
     event.add("dtend", timezone.localtime(meeting.ends_at))
     event.add("status", STATUS[meeting.status])
-    url = request.build_absolute_uri(meeting.get_absolute_url())
+    url = base_url + meeting.get_absolute_url()
     event.add("url", url)
     location = ", ".join(part for part in [meeting.venue_name, meeting.venue_address] if part)
     if location:
@@ -44,15 +44,17 @@ def meeting_event(meeting: Meeting, request: HttpRequest) -> Event:
     return event
 
 
-def calendar_response(meetings, request: HttpRequest, *, filename: str) -> HttpResponse:
+def build_calendar(meetings, *, base_url: str, method: str | None = None) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Netzwerk//Treffen//DE")
     calendar.add("version", "2.0")
+    if method:
+        calendar.add("method", method)
     calendar.add("x-wr-calname", settings.NETWORK_NAME)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     dated = [meeting for meeting in meetings if meeting.has_date]
     for meeting in dated:
-        calendar.add_component(meeting_event(meeting, request))
+        calendar.add_component(meeting_event(meeting, base_url))
     if dated:
         first = min(timezone.localtime(m.starts_at).date() for m in dated)
         last = max(timezone.localtime(m.ends_at).date() for m in dated)
@@ -60,6 +62,11 @@ def calendar_response(meetings, request: HttpRequest, *, filename: str) -> HttpR
             first_date=first - datetime.timedelta(days=366),
             last_date=last + datetime.timedelta(days=366),
         )
+    return calendar
+
+
+def calendar_response(meetings, request: HttpRequest, *, filename: str) -> HttpResponse:
+    calendar = build_calendar(meetings, base_url=request.build_absolute_uri("/").rstrip("/"))
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -1,0 +1,211 @@
+"""Sending invitations through django.tasks and django-tasks-db's worker, each mail once."""
+
+import datetime
+import email
+import smtplib
+import threading
+from collections import Counter
+from email import policy
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from meetings.models import Invitation
+from meetings.services import requeue_stuck, send_invitations
+from meetings.tasks import send_invitation
+from tests.factories import ContactPersonFactory, InvitationFactory, MeetingFactory
+
+# The worker runs in this process and closes database connections as a real one does, so these
+# tests commit for real instead of running inside a rolled-back transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def round_of_three(staff_user):
+    meeting = MeetingFactory(title="Vernetzungstreffen Gesundheit")
+    invitations = [InvitationFactory(meeting=meeting) for _ in range(3)]
+    return meeting, invitations
+
+
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def queue(meeting, staff_user, capture):
+    with capture(execute=True):
+        return send_invitations(meeting=meeting, sent_by=staff_user)
+
+
+def recipients() -> Counter:
+    return Counter(address for message in mail.outbox for address in message.to)
+
+
+def test_send_queues_and_the_worker_sends_each_once(
+    round_of_three, staff_user, django_capture_on_commit_callbacks
+):
+    meeting, invitations = round_of_three
+
+    assert queue(meeting, staff_user, django_capture_on_commit_callbacks) == 3
+    assert mail.outbox == []  # the request only queues
+    run_worker()
+
+    assert recipients() == Counter({invitation.contact.email: 1 for invitation in invitations})
+    assert set(Invitation.objects.values_list("delivery", flat=True)) == {"sent"}
+
+
+def test_send_clicked_twice_queues_nothing_more(
+    round_of_three, staff_user, django_capture_on_commit_callbacks
+):
+    meeting, _invitations = round_of_three
+    queue(meeting, staff_user, django_capture_on_commit_callbacks)
+
+    second = queue(meeting, staff_user, django_capture_on_commit_callbacks)
+    run_worker()
+    third = queue(meeting, staff_user, django_capture_on_commit_callbacks)
+    run_worker()
+
+    assert (second, third) == (0, 0)
+    assert len(mail.outbox) == 3
+
+
+def test_task_run_twice_sends_once(round_of_three, staff_user, django_capture_on_commit_callbacks):
+    meeting, invitations = round_of_three
+    queue(meeting, staff_user, django_capture_on_commit_callbacks)
+
+    results = [send_invitation.call(invitations[0].pk) for _ in range(2)]
+
+    assert results == ["sent", "skipped"]
+    assert recipients()[invitations[0].contact.email] == 1
+
+
+def test_worker_crash_mid_batch_then_restart_sends_the_rest_once(
+    round_of_three, staff_user, django_capture_on_commit_callbacks, monkeypatch
+):
+    meeting, invitations = round_of_three
+    queue(meeting, staff_user, django_capture_on_commit_callbacks)
+    crash_for = invitations[1].contact.email
+    real_send = mail.EmailMultiAlternatives.send
+
+    def crashing_send(message, *args, **kwargs):
+        if message.to == [crash_for]:
+            raise RuntimeError("worker killed")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", crashing_send)
+    run_worker()
+    assert Invitation.objects.get(pk=invitations[1].pk).delivery == "queued"
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", real_send)
+
+    assert requeue_stuck(meeting=meeting) == 1
+    run_worker()
+
+    assert recipients() == Counter({invitation.contact.email: 1 for invitation in invitations})
+
+
+def test_transient_failure_is_retried_later_and_recorded(
+    round_of_three, staff_user, django_capture_on_commit_callbacks, monkeypatch
+):
+    meeting, invitations = round_of_three
+    queue(meeting, staff_user, django_capture_on_commit_callbacks)
+
+    def refused(message, *args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", refused)
+    before = timezone.now()
+
+    result = send_invitation.call(invitations[0].pk)
+
+    invitation = Invitation.objects.get(pk=invitations[0].pk)
+    assert result == "failed"
+    assert invitation.delivery == "queued"  # another try follows
+    assert invitation.attempts == 1
+    assert "SMTPServerDisconnected" in invitation.delivery_error
+    retry = DBTaskResult.objects.filter(args_kwargs__args=[invitation.pk]).latest("enqueued_at")
+    assert retry.run_after >= before + datetime.timedelta(minutes=2)  # with back-off
+
+
+def test_permanent_failure_is_shown_and_can_be_sent_again(
+    round_of_three, staff_user, django_capture_on_commit_callbacks, monkeypatch
+):
+    meeting, invitations = round_of_three
+    queue(meeting, staff_user, django_capture_on_commit_callbacks)
+
+    def rejected(message, *args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"No such user")})
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", rejected)
+    run_worker()
+    assert set(Invitation.objects.values_list("delivery", flat=True)) == {"failed"}
+    monkeypatch.undo()
+
+    assert queue(meeting, staff_user, django_capture_on_commit_callbacks) == 3
+    run_worker()
+    assert len(mail.outbox) == 3
+
+
+def test_invitation_mail_parts_and_headers(
+    round_of_three, staff_user, django_capture_on_commit_callbacks
+):
+    meeting, invitations = round_of_three
+    queue(meeting, staff_user, django_capture_on_commit_callbacks)
+    run_worker()
+    message = next(m for m in mail.outbox if m.to == [invitations[0].contact.email])
+    parsed = email.message_from_bytes(message.message().as_bytes(), policy=policy.default)
+    invitation = Invitation.objects.get(pk=invitations[0].pk)
+
+    assert parsed["Subject"] == "Einladung: Vernetzungstreffen Gesundheit"
+    assert parsed["Message-ID"].startswith(f"<invitation-{invitation.pk}-0.")
+    text = parsed.get_body(("plain",)).get_content()
+    assert f"Guten Tag {invitation.contact.name}," in text
+    assert invitation.get_answer_url() in text
+    assert "/datenschutz/" in text
+    assert "Ansprechperson" in text  # where the address came from
+    assert parsed.get_body(("html",)) is not None
+    calendars = [
+        part for part in parsed.iter_attachments() if part.get_content_type() == "text/calendar"
+    ]
+    assert len(calendars) == 1
+    assert f"UID:{meeting.uid}@netzwerk" in calendars[0].get_content()
+
+
+def test_name_with_line_breaks_stays_out_of_the_headers(
+    staff_user, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(title="Treffen\r\nBcc: opfer@example.org")
+    contact = ContactPersonFactory(name="Eve\r\nBcc: opfer@example.org")
+    InvitationFactory(meeting=meeting, contact=contact)
+
+    queue(meeting, staff_user, django_capture_on_commit_callbacks)
+    run_worker()
+
+    message = mail.outbox[0].message()
+    assert message["Bcc"] is None
+    assert mail.outbox[0].recipients() == [contact.email]
+
+
+def test_two_staff_sending_at_once_queue_each_invitation_once(round_of_three, staff_user):
+    meeting, invitations = round_of_three
+    start = threading.Barrier(2)
+    counts = []
+
+    def click():
+        start.wait()
+        try:
+            counts.append(send_invitations(meeting=meeting, sent_by=staff_user))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run_worker()
+
+    assert sorted(counts) == [0, 3]
+    assert recipients() == Counter({invitation.contact.email: 1 for invitation in invitations})
