@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from meetings.models import Invitation, Meeting
 from meetings.tasks import send_invitation
+from organisations.models import ContactPerson
 
 
 def record_answer(*, invitation: Invitation, answer: str, persons: int, note: str) -> Invitation:
@@ -58,3 +59,48 @@ def requeue_stuck(*, meeting: Meeting) -> int:
     for invitation_id in invitations:
         send_invitation.enqueue(invitation_id)
     return len(invitations)
+
+
+def propose_invitees(*, meeting: Meeting) -> list[tuple[ContactPerson, str]]:
+    """Who should be invited, with why: the core circle, then those working on the theme.
+
+    Contacts who do not receive invitations never appear; those already invited are left out.
+    For an organisation whose topics match but none of whose contacts has the theme as their
+    own topic, its editors stand for it (the organisation's main contacts).
+    """
+    invited = Invitation.objects.filter(meeting=meeting).values("contact_id")
+    contacts = (
+        ContactPerson.objects.filter(receives_invitations=True)
+        .exclude(pk__in=invited)
+        .select_related("organisation")
+        .order_by("organisation__sort_name", "name")
+    )
+    core = [
+        (c, Invitation.Reason.CORE_CIRCLE)
+        for c in contacts.filter(organisation__in_core_circle=True)
+    ]
+    chosen = {contact.pk for contact, _reason in core}
+    by_topic = contacts.filter(topics=meeting.theme).exclude(pk__in=chosen)
+    with_topic_people = set(by_topic.values_list("organisation_id", flat=True))
+    main_contacts = (
+        contacts.filter(organisation__topics=meeting.theme, is_editor=True)
+        .exclude(pk__in=chosen)
+        .exclude(organisation_id__in=with_topic_people)
+    )
+    theme = [(c, Invitation.Reason.THEME) for c in [*by_topic, *main_contacts]]
+    return core + theme
+
+
+def add_invitations(*, meeting: Meeting, contacts, reason: str) -> int:
+    """Create draft invitations for those not invited yet; returns how many were added."""
+    invited = set(Invitation.objects.filter(meeting=meeting).values_list("contact_id", flat=True))
+    new = [
+        Invitation(meeting=meeting, contact=contact, reason=reason)
+        for contact in contacts
+        if contact.pk not in invited and contact.receives_invitations
+    ]
+    for invitation in new:
+        invitation.new_link()
+    # A colleague adding the same person at the same moment meets the unique constraint.
+    Invitation.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)

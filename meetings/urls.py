@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import staff_views, views
 
 app_name = "meetings"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("feed/", views.UpcomingMeetingsFeed(), name="feed"),
     path("<slug:slug>/", views.meeting_detail, name="detail"),
     path("<slug:slug>.ics", views.meeting_ics, name="ics"),
+]
+
+staff_urlpatterns = [
+    path("<slug:slug>/einladungen/", staff_views.invitation_round, name="round"),
+    path("<slug:slug>/einladungen/hinzufuegen/", staff_views.invitation_add, name="round_add"),
+    path("<slug:slug>/einladungen/senden/", staff_views.invitation_send, name="round_send"),
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from meetings import views as meeting_views
+from meetings.urls import staff_urlpatterns
 from organisations import views as organisation_views
 
 admin.site.site_header = admin.site.site_title = f"{settings.NETWORK_NAME} · Verwaltung"
@@ -15,6 +16,10 @@ urlpatterns = [
     path("treffen/", include("meetings.urls")),
     path("einladung/<str:token>/", meeting_views.invitation_answer, name="invitation_answer"),
     path("geschaeftsstelle/", organisation_views.staff_home, name="staff_home"),
+    path(
+        "geschaeftsstelle/treffen/",
+        include((staff_urlpatterns, "meetings"), namespace="staff_meetings"),
+    ),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("impressum/", TemplateView.as_view(template_name="impressum.html"), name="impressum"),

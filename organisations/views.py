@@ -130,5 +130,6 @@ def staff_home(request):
         "contact_count": ContactPerson.objects.count(),
         "account_count": ContactPerson.objects.filter(user__isnull=False).count(),
         "page": Paginator(contacts, 50).get_page(request.GET.get("seite")),
+        "meetings": Meeting.objects.upcoming().for_list(),
     }
     return render(request, "organisations/staff_home.html", context)

@@ -1,0 +1,108 @@
+"""The office's pages for an invitation round (Geschäftsstelle)."""
+
+from django.contrib import messages
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from meetings.models import Invitation, Meeting
+from meetings.services import add_invitations, propose_invitees, send_invitations
+from organisations.access import staff_required
+from organisations.models import ContactPerson
+
+Answer = Invitation.Answer
+Delivery = Invitation.Delivery
+
+
+def round_counts(meeting: Meeting) -> dict:
+    """Delivery and answer figures of a round, in one query."""
+    return Invitation.objects.filter(meeting=meeting).aggregate(
+        total=Count("pk"),
+        draft=Count("pk", filter=Q(delivery=Delivery.DRAFT)),
+        queued=Count("pk", filter=Q(delivery=Delivery.QUEUED)),
+        sent=Count("pk", filter=Q(delivery=Delivery.SENT)),
+        failed=Count("pk", filter=Q(delivery=Delivery.FAILED)),
+        yes=Count("pk", filter=Q(answer=Answer.YES)),
+        maybe=Count("pk", filter=Q(answer=Answer.MAYBE)),
+        no=Count("pk", filter=Q(answer=Answer.NO)),
+        open=Count("pk", filter=Q(answer=Answer.OPEN)),
+        expected=Sum("persons", filter=Q(answer=Answer.YES), default=0),
+    )
+
+
+@staff_required
+def invitation_round(request, slug):
+    meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
+    query = request.GET.get("suche", "").strip()
+    found = []
+    if query:
+        invited = Invitation.objects.filter(meeting=meeting).values("contact_id")
+        found = (
+            ContactPerson.objects.filter(
+                Q(name__icontains=query)
+                | Q(email__icontains=query)
+                | Q(organisation__name__icontains=query)
+            )
+            .exclude(pk__in=invited)
+            .select_related("organisation")[:20]
+        )
+    context = {
+        "meeting": meeting,
+        "counts": round_counts(meeting),
+        "proposals": propose_invitees(meeting=meeting),
+        "invitations": Invitation.objects.filter(meeting=meeting).select_related(
+            "contact__organisation"
+        ),
+        "query": query,
+        "found": found,
+    }
+    template = "meetings/staff/round.html"
+    if request.htmx and request.htmx.target == "progress":
+        template += "#progress"
+    return render(request, template, context)
+
+
+@staff_required
+@require_POST
+def invitation_add(request, slug):
+    meeting = get_object_or_404(Meeting, slug=slug)
+    added = 0
+    for reason in Invitation.Reason.values:
+        ids = [value for value in request.POST.getlist(reason) if value.isdigit()]
+        contacts = ContactPerson.objects.filter(pk__in=ids)
+        added += add_invitations(meeting=meeting, contacts=contacts, reason=reason)
+    if added:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d person added to the round.",
+                "%(count)d people added to the round.",
+                added,
+            )
+            % {"count": added},
+        )
+    else:
+        messages.error(request, _("Please tick at least one person who is not invited yet."))
+    return redirect("staff_meetings:round", slug=meeting.slug)
+
+
+@staff_required
+@require_POST
+def invitation_send(request, slug):
+    meeting = get_object_or_404(Meeting, slug=slug)
+    queued = send_invitations(meeting=meeting, sent_by=request.user)
+    if queued:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d invitation is being sent.",
+                "%(count)d invitations are being sent.",
+                queued,
+            )
+            % {"count": queued},
+        )
+    else:
+        messages.info(request, _("There is nothing to send: every invitation has gone out."))
+    return redirect("staff_meetings:round", slug=meeting.slug)

@@ -1,0 +1,135 @@
+"""Building and sending an invitation round from the office's page."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from meetings.models import Invitation
+from meetings.services import propose_invitees
+from tests.factories import (
+    ContactPersonFactory,
+    InvitationFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    TopicFactory,
+)
+
+
+@pytest.fixture
+def network(db):
+    youth = TopicFactory(name="Kinder und Jugendliche", slug="kinder")
+    meeting = MeetingFactory(title="Vernetzungstreffen Kinder und Jugendliche", theme=youth)
+    core = OrganisationFactory(name="Stammkreis e. V.", in_core_circle=True)
+    themed = OrganisationFactory(name="Jugendhilfe gGmbH")
+    themed.topics.set([youth])
+    other = OrganisationFactory(name="Anderes Thema e. V.")
+    people = {
+        "core": ContactPersonFactory(organisation=core, name="Cora Stamm"),
+        "core_objected": ContactPersonFactory(
+            organisation=core, name="Wim Widerspruch", receives_invitations=False
+        ),
+        "expert": ContactPersonFactory(organisation=other, name="Tara Thema"),
+        "main_contact": ContactPersonFactory(organisation=themed, name="Max Haupt", is_editor=True),
+        "colleague": ContactPersonFactory(organisation=themed, name="Kim Kollegin"),
+        "unrelated": ContactPersonFactory(organisation=other, name="Uli Unbeteiligt"),
+    }
+    people["expert"].topics.set([youth])
+    return meeting, people
+
+
+def test_proposals_carry_their_reason_and_skip_objections(network):
+    meeting, people = network
+
+    proposals = [(contact.name, reason) for contact, reason in propose_invitees(meeting=meeting)]
+
+    assert proposals == [
+        ("Cora Stamm", "core_circle"),
+        ("Tara Thema", "theme"),
+        ("Max Haupt", "theme"),
+    ]
+
+
+def test_proposals_leave_out_those_already_invited(network):
+    meeting, people = network
+    InvitationFactory(meeting=meeting, contact=people["core"])
+
+    names = [contact.name for contact, _reason in propose_invitees(meeting=meeting)]
+
+    assert "Cora Stamm" not in names
+
+
+def test_round_page_shows_proposals_and_adds_ticked_people(staff, network):
+    meeting, people = network
+    url = f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/"
+
+    page = staff.get(url)
+    response = staff.post(
+        url + "hinzufuegen/",
+        {"core_circle": [people["core"].pk], "theme": [people["expert"].pk]},
+        follow=True,
+    )
+
+    assert "Stammkreis" in page.text and "arbeitet zum Thema" in page.text
+    assert "Wim Widerspruch" not in page.text
+    assert "2 Personen wurden zur Runde hinzugefügt." in response.text
+    reasons = dict(Invitation.objects.values_list("contact__name", "reason"))
+    assert reasons == {"Cora Stamm": "core_circle", "Tara Thema": "theme"}
+
+
+def test_round_search_adds_a_guest_but_never_an_objector(staff, network):
+    meeting, people = network
+    url = f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/"
+
+    found = staff.get(url, {"suche": "uli"})
+    staff.post(
+        url + "hinzufuegen/", {"staff": [people["unrelated"].pk, people["core_objected"].pk]}
+    )
+
+    assert "Uli Unbeteiligt" in found.text
+    assert list(Invitation.objects.values_list("contact__name", "reason")) == [
+        ("Uli Unbeteiligt", "staff")
+    ]
+
+
+def test_round_add_with_nothing_ticked_says_so(staff, network):
+    meeting, _people = network
+
+    response = staff.post(
+        f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/hinzufuegen/",
+        {"theme": ["abc"]},
+        follow=True,
+    )
+
+    assert "Bitte wählen Sie mindestens eine Person aus" in response.text
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_send_button_queues_and_the_page_shows_progress(staff, network):
+    meeting, people = network
+    InvitationFactory(meeting=meeting, contact=people["core"])
+    InvitationFactory(meeting=meeting, contact=people["expert"])
+    url = f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/"
+
+    response = staff.post(url + "senden/", follow=True)
+    assert "2 Einladungen werden versandt." in response.text
+    assert 'data-hx-trigger="every 3s"' in response.text  # live progress while sending
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    progress = staff.get(url, headers={"HX-Request": "true", "HX-Target": "progress"})
+    again = staff.post(url + "senden/", follow=True)
+
+    assert progress.text.lstrip().startswith('<section id="progress"')
+    assert "every 3s" not in progress.text  # nothing left in the queue: polling stops
+    assert "Es gibt nichts zu versenden" in again.text
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_round_page_query_count_is_fixed(django_assert_num_queries, staff, count):
+    meeting = MeetingFactory()
+    for _ in range(count):
+        InvitationFactory(meeting=meeting)
+    # 1 session, 2 user, 3 meeting, 4 counts, 5-8 proposals (contacts: core circle, by topic,
+    # organisations with the topic, main contacts), 9 invitations with contacts
+    with django_assert_num_queries(9):
+        staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/")
