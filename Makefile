@@ -32,6 +32,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev node_modules/.installed
 
 ## make run: set up everything and serve the app with demo data on http://127.0.0.1:$(PORT)
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py createcachetable

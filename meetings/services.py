@@ -35,6 +35,7 @@ def send_invitations(*, meeting: Meeting, sent_by) -> int:
                 meeting=meeting,
                 delivery__in=[Invitation.Delivery.DRAFT, Invitation.Delivery.FAILED],
                 revoked_at__isnull=True,
+                contact__receives_invitations=True,
             )
             .values_list("pk", flat=True)
         )
@@ -104,3 +105,10 @@ def add_invitations(*, meeting: Meeting, contacts, reason: str) -> int:
     # A colleague adding the same person at the same moment meets the unique constraint.
     Invitation.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def object_to_invitations(*, invitation: Invitation) -> None:
+    """The invitee wants no further invitations: takes effect at once for every send."""
+    ContactPerson.objects.filter(pk=invitation.contact_id).update(
+        receives_invitations=False, updated_at=timezone.now()
+    )

@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from meetings.calendar import calendar_response
 from meetings.filters import MeetingFilter
 from meetings.forms import AnswerForm
 from meetings.models import Invitation, Meeting
-from meetings.services import record_answer
+from meetings.services import object_to_invitations, record_answer
 from organisations.models import Topic, is_member
 
 
@@ -62,6 +63,17 @@ def invitation_answer(request, token):
         invitation.refresh_from_db()
     context = {"invitation": invitation, "meeting": invitation.meeting, "form": form}
     return render(request, "meetings/answer.html", context)
+
+
+@require_POST
+def invitation_objection(request, token):
+    invitation = get_object_or_404(Invitation.objects.by_token(token))
+    object_to_invitations(invitation=invitation)
+    messages.success(
+        request,
+        _("You will receive no further invitations. You can still answer this one."),
+    )
+    return redirect("invitation_answer", token=token)
 
 
 def meeting_ics(request, slug):

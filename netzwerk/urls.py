@@ -15,6 +15,11 @@ urlpatterns = [
     path("organisationen/", include("organisations.urls")),
     path("treffen/", include("meetings.urls")),
     path("einladung/<str:token>/", meeting_views.invitation_answer, name="invitation_answer"),
+    path(
+        "einladung/<str:token>/widerspruch/",
+        meeting_views.invitation_objection,
+        name="invitation_objection",
+    ),
     path("geschaeftsstelle/", organisation_views.staff_home, name="staff_home"),
     path(
         "geschaeftsstelle/treffen/",

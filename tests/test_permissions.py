@@ -63,6 +63,8 @@ MATRIX = [
     ("meetings:feed", "get", "/treffen/feed/", [200, 200, 200, 200, 200]),
     ("invitation_answer", "get", "/einladung/{token}/", [200, 200, 200, 200, 200]),
     ("invitation_answer", "get", "/einladung/unbekannt/", [404, 404, 404, 404, 404]),
+    ("invitation_objection", "get", "/einladung/{token}/widerspruch/", [405] * 5),
+    ("invitation_objection", "post", "/einladung/unbekannt/widerspruch/", [404] * 5),
     (
         "staff_meetings:round",
         "get",

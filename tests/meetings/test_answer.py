@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from meetings.models import Invitation, Meeting
+from meetings.services import propose_invitees, send_invitations
 from tests.factories import ContactPersonFactory, InvitationFactory, MeetingFactory
 
 
@@ -157,3 +158,25 @@ def test_answer_page_names_the_invitee_only(anonymous, invitation):
 
     assert invitation.contact.name in response.text
     assert colleague.name not in response.text
+
+
+def test_objection_takes_effect_at_once_for_every_send(anonymous, invitation, staff_user):
+    other_meeting = MeetingFactory()
+    pending = InvitationFactory(meeting=other_meeting, contact=invitation.contact)
+
+    response = anonymous.post(invitation.get_answer_url() + "widerspruch/", follow=True)
+
+    assert "Sie erhalten keine weiteren Einladungen." in response.text
+    invitation.contact.refresh_from_db()
+    assert invitation.contact.receives_invitations is False
+    assert send_invitations(meeting=other_meeting, sent_by=staff_user) == 0
+    assert Invitation.objects.get(pk=pending.pk).delivery == "draft"
+    assert invitation.contact not in [c for c, _ in propose_invitees(meeting=other_meeting)]
+
+
+def test_objection_is_post_only(anonymous, invitation):
+    response = anonymous.get(invitation.get_answer_url() + "widerspruch/")
+
+    assert response.status_code == 405
+    invitation.contact.refresh_from_db()
+    assert invitation.contact.receives_invitations is True
