@@ -1,7 +1,10 @@
 """The office's pages for an invitation round (Geschäftsstelle)."""
 
+import csv
+
 from django.contrib import messages
 from django.db.models import Count, Q, Sum
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -106,3 +109,55 @@ def invitation_send(request, slug):
     else:
         messages.info(request, _("There is nothing to send: every invitation has gone out."))
     return redirect("staff_meetings:round", slug=meeting.slug)
+
+
+def spreadsheet_safe(value) -> str:
+    """Cells starting like a formula are read as text by spreadsheet programs."""
+    text = str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+@staff_required
+def participants_csv(request, slug):
+    meeting = get_object_or_404(Meeting, slug=slug)
+    invitations = Invitation.objects.filter(meeting=meeting).select_related("contact__organisation")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="teilnehmende-{meeting.slug}.csv"'
+    response.write("\ufeff")  # lets spreadsheet programs recognise UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Name"),
+            _("Organisation"),
+            _("E-mail"),
+            _("Answer"),
+            _("People"),
+            _("Note"),
+            _("Present"),
+        ]
+    )
+    for invitation in invitations:
+        present = {True: _("yes"), False: _("no"), None: ""}[invitation.attended]
+        row = [
+            invitation.contact.name,
+            invitation.contact.organisation.name,
+            invitation.contact.email,
+            invitation.get_answer_display(),
+            invitation.persons,
+            invitation.note,
+            present,
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return response
+
+
+@staff_required
+def sign_in_sheet(request, slug):
+    meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
+    invitations = (
+        Invitation.objects.filter(meeting=meeting, answer__in=[Answer.YES, Answer.MAYBE])
+        .select_related("contact__organisation")
+        .order_by("contact__organisation__sort_name", "contact__name")
+    )
+    context = {"meeting": meeting, "invitations": invitations, "blank_rows": range(8)}
+    return render(request, "meetings/staff/sign_in_sheet.html", context)

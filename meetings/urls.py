@@ -17,4 +17,6 @@ staff_urlpatterns = [
     path("<slug:slug>/einladungen/", staff_views.invitation_round, name="round"),
     path("<slug:slug>/einladungen/hinzufuegen/", staff_views.invitation_add, name="round_add"),
     path("<slug:slug>/einladungen/senden/", staff_views.invitation_send, name="round_send"),
+    path("<slug:slug>/teilnehmende.csv", staff_views.participants_csv, name="participants_csv"),
+    path("<slug:slug>/teilnahmeliste/", staff_views.sign_in_sheet, name="sign_in_sheet"),
 ]

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meetings.models import Meeting
+from meetings.models import Invitation, Meeting
 from organisations.access import (
     can_edit_organisation,
     get_contact_for_edit,
@@ -32,6 +32,11 @@ def home(request):
         "organisation_count": organisations.count(),
         "core_circle_count": organisations.filter(in_core_circle=True).count(),
         "own_contact": contact_of(request.user),
+        "own_invitations": Invitation.objects.filter(
+            contact__user=request.user, meeting__in=Meeting.objects.upcoming()
+        ).select_related("meeting")
+        if request.user.is_authenticated
+        else [],
     }
     return render(request, "home.html", context)
 

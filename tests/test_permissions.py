@@ -101,6 +101,18 @@ MATRIX = [
         "/geschaeftsstelle/treffen/{meeting}/einladungen/senden/",
         [LOGIN, 403, 403, 403, 302],
     ),
+    (
+        "staff_meetings:participants_csv",
+        "get",
+        "/geschaeftsstelle/treffen/{meeting}/teilnehmende.csv",
+        [LOGIN, 403, 403, 403, 200],
+    ),
+    (
+        "staff_meetings:sign_in_sheet",
+        "get",
+        "/geschaeftsstelle/treffen/{meeting}/teilnahmeliste/",
+        [LOGIN, 403, 403, 403, 200],
+    ),
     ("staff_home", "get", "/geschaeftsstelle/", [LOGIN, 403, 403, 403, 200]),
     ("admin:index", "get", "/admin/", [302, 302, 302, 302, 200]),
     ("account_login", "get", "/konto/login/", [200, 302, 302, 302, 302]),

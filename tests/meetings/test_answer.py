@@ -180,3 +180,19 @@ def test_objection_is_post_only(anonymous, invitation):
     assert response.status_code == 405
     invitation.contact.refresh_from_db()
     assert invitation.contact.receives_invitations is True
+
+
+def test_members_see_their_invitations_on_the_home_page(member, member_contact, anonymous):
+    invitation = InvitationFactory(
+        contact=member_contact, meeting=MeetingFactory(title="Mein Treffen")
+    )
+    InvitationFactory(meeting=MeetingFactory(title="Fremdes Treffen"))
+
+    response = member.get("/")
+
+    assert "Ihre Einladungen" in response.text
+    assert invitation.get_answer_url() in response.text
+    assert (
+        "Fremdes Treffen" not in response.text.split("Ihre Einladungen")[1].split("</section>")[0]
+    )
+    assert "Ihre Einladungen" not in anonymous.get("/").text

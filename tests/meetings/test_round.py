@@ -1,5 +1,8 @@
 """Building and sending an invitation round from the office's page."""
 
+import csv
+import io
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -133,3 +136,40 @@ def test_round_page_query_count_is_fixed(django_assert_num_queries, staff, count
     # organisations with the topic, main contacts), 9 invitations with contacts
     with django_assert_num_queries(9):
         staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/")
+
+
+def test_participants_csv_is_safe_against_spreadsheet_formulas(staff, network):
+    meeting, people = network
+    people["core"].name = '=HYPERLINK("http://böse.example")'
+    people["core"].save()
+    InvitationFactory(meeting=meeting, contact=people["core"], answer="yes", note="+1 Begleitung")
+
+    response = staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/teilnehmende.csv")
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == [
+        "Name",
+        "Organisation",
+        "E-Mail",
+        "Antwort",
+        "Personen",
+        "Hinweis",
+        "Anwesend",
+    ]
+    assert rows[1][0] == '\'=HYPERLINK("http://böse.example")'
+    assert rows[1][3] == "Zusage"
+    assert rows[1][5] == "'+1 Begleitung"
+
+
+def test_sign_in_sheet_lists_yes_and_maybe(staff, network):
+    meeting, people = network
+    InvitationFactory(meeting=meeting, contact=people["core"], answer="yes")
+    InvitationFactory(meeting=meeting, contact=people["expert"], answer="maybe")
+    InvitationFactory(meeting=meeting, contact=people["unrelated"], answer="no")
+
+    response = staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/teilnahmeliste/")
+
+    assert "Cora Stamm" in response.text and "Tara Thema" in response.text
+    assert "Uli Unbeteiligt" not in response.text
+    assert "Unterschrift" in response.text
