@@ -112,3 +112,15 @@ def object_to_invitations(*, invitation: Invitation) -> None:
     ContactPerson.objects.filter(pk=invitation.contact_id).update(
         receives_invitations=False, updated_at=timezone.now()
     )
+
+
+def record_attendance(*, meeting: Meeting, present_ids: set[int]) -> None:
+    """Who came, ticked after the meeting; the archive's figures follow from it."""
+    with transaction.atomic():
+        invitations = Invitation.objects.filter(meeting=meeting)
+        invitations.filter(pk__in=present_ids).update(attended=True)
+        invitations.exclude(pk__in=present_ids).update(attended=False)
+        present = invitations.filter(attended=True)
+        meeting.participants_count = present.count()
+        meeting.organisations_count = present.values("contact__organisation").distinct().count()
+        meeting.save(update_fields=["participants_count", "organisations_count", "updated_at"])

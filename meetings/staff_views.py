@@ -11,7 +11,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from meetings.models import Invitation, Meeting
-from meetings.services import add_invitations, propose_invitees, send_invitations
+from meetings.services import (
+    add_invitations,
+    propose_invitees,
+    record_attendance,
+    send_invitations,
+)
 from organisations.access import staff_required
 from organisations.models import ContactPerson
 
@@ -161,3 +166,24 @@ def sign_in_sheet(request, slug):
     )
     context = {"meeting": meeting, "invitations": invitations, "blank_rows": range(8)}
     return render(request, "meetings/staff/sign_in_sheet.html", context)
+
+
+@staff_required
+def attendance(request, slug):
+    meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
+    invitations = (
+        Invitation.objects.filter(meeting=meeting)
+        .select_related("contact__organisation")
+        .order_by("contact__organisation__sort_name", "contact__name")
+    )
+    if request.method == "POST":
+        ids = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
+        record_attendance(meeting=meeting, present_ids=ids)
+        messages.success(
+            request,
+            _("Attendance saved: %(figures)s.") % {"figures": meeting.attendance_label},
+        )
+        return redirect("staff_meetings:attendance", slug=meeting.slug)
+    return render(
+        request, "meetings/staff/attendance.html", {"meeting": meeting, "invitations": invitations}
+    )

@@ -19,4 +19,5 @@ staff_urlpatterns = [
     path("<slug:slug>/einladungen/senden/", staff_views.invitation_send, name="round_send"),
     path("<slug:slug>/teilnehmende.csv", staff_views.participants_csv, name="participants_csv"),
     path("<slug:slug>/teilnahmeliste/", staff_views.sign_in_sheet, name="sign_in_sheet"),
+    path("<slug:slug>/anwesenheit/", staff_views.attendance, name="attendance"),
 ]

@@ -113,6 +113,18 @@ MATRIX = [
         "/geschaeftsstelle/treffen/{meeting}/teilnahmeliste/",
         [LOGIN, 403, 403, 403, 200],
     ),
+    (
+        "staff_meetings:attendance",
+        "get",
+        "/geschaeftsstelle/treffen/{meeting}/anwesenheit/",
+        [LOGIN, 403, 403, 403, 200],
+    ),
+    (
+        "staff_meetings:attendance",
+        "post",
+        "/geschaeftsstelle/treffen/{meeting}/anwesenheit/",
+        [LOGIN, 403, 403, 403, 302],
+    ),
     ("staff_home", "get", "/geschaeftsstelle/", [LOGIN, 403, 403, 403, 200]),
     ("admin:index", "get", "/admin/", [302, 302, 302, 302, 200]),
     ("account_login", "get", "/konto/login/", [200, 302, 302, 302, 302]),

@@ -173,3 +173,22 @@ def test_sign_in_sheet_lists_yes_and_maybe(staff, network):
     assert "Cora Stamm" in response.text and "Tara Thema" in response.text
     assert "Uli Unbeteiligt" not in response.text
     assert "Unterschrift" in response.text
+
+
+def test_attendance_feeds_the_archive_figures(staff, network, anonymous):
+    meeting, people = network
+    came = [
+        InvitationFactory(meeting=meeting, contact=people["core"], answer="yes"),
+        InvitationFactory(meeting=meeting, contact=people["main_contact"], answer="maybe"),
+        InvitationFactory(meeting=meeting, contact=people["colleague"], answer="no"),
+    ]
+    absent = InvitationFactory(meeting=meeting, contact=people["expert"], answer="yes")
+    url = f"/geschaeftsstelle/treffen/{meeting.slug}/anwesenheit/"
+
+    response = staff.post(url, {"present": [c.pk for c in came] + ["x"]}, follow=True)
+
+    assert "Anwesenheit gespeichert: 3 Personen aus 2 Organisationen." in response.text
+    assert Invitation.objects.get(pk=absent.pk).attended is False
+    meeting.refresh_from_db()
+    assert meeting.attendance_label == "3 Personen aus 2 Organisationen"
+    assert "3 Personen aus 2 Organisationen" in anonymous.get(meeting.get_absolute_url()).text
