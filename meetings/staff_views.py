@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from meetings.forms import AnswerForm
 from meetings.models import Invitation, Meeting
 from meetings.services import (
     add_invitations,
     propose_invitees,
+    record_answer,
     record_attendance,
     send_invitations,
 )
@@ -187,3 +189,23 @@ def attendance(request, slug):
     return render(
         request, "meetings/staff/attendance.html", {"meeting": meeting, "invitations": invitations}
     )
+
+
+@staff_required
+def answer_for_invitee(request, slug, pk):
+    """An answer that came by phone or mail, recorded by the office."""
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("meeting", "contact__organisation"),
+        meeting__slug=slug,
+        pk=pk,
+    )
+    form = AnswerForm(request.POST or None, instance=invitation)
+    if request.method == "POST" and form.is_valid():
+        record_answer(invitation=invitation, **form.cleaned_data)
+        messages.success(
+            request,
+            _("The answer of %(name)s has been saved.") % {"name": invitation.contact.name},
+        )
+        return redirect("staff_meetings:round", slug=slug)
+    context = {"invitation": invitation, "meeting": invitation.meeting, "form": form}
+    return render(request, "meetings/staff/answer.html", context)

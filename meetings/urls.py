@@ -20,4 +20,9 @@ staff_urlpatterns = [
     path("<slug:slug>/teilnehmende.csv", staff_views.participants_csv, name="participants_csv"),
     path("<slug:slug>/teilnahmeliste/", staff_views.sign_in_sheet, name="sign_in_sheet"),
     path("<slug:slug>/anwesenheit/", staff_views.attendance, name="attendance"),
+    path(
+        "<slug:slug>/einladungen/<int:pk>/antwort/",
+        staff_views.answer_for_invitee,
+        name="answer_for_invitee",
+    ),
 ]

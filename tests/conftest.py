@@ -117,6 +117,7 @@ def matrix_objects(org_a, org_b, member_contact, editor_contact, outsider_contac
     invitation = InvitationFactory(meeting=meeting, contact=member_contact)
     return {
         "token": invitation.token,
+        "invitation_pk": invitation.pk,
         "meeting": meeting.slug,
         "internal_meeting": internal.slug,
         "announced": announced.slug,

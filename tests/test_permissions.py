@@ -125,6 +125,18 @@ MATRIX = [
         "/geschaeftsstelle/treffen/{meeting}/anwesenheit/",
         [LOGIN, 403, 403, 403, 302],
     ),
+    (
+        "staff_meetings:answer_for_invitee",
+        "get",
+        "/geschaeftsstelle/treffen/{meeting}/einladungen/{invitation_pk}/antwort/",
+        [LOGIN, 403, 403, 403, 200],
+    ),
+    (
+        "staff_meetings:answer_for_invitee",
+        "get",
+        "/geschaeftsstelle/treffen/{announced}/einladungen/{invitation_pk}/antwort/",
+        [LOGIN, 403, 403, 403, 404],
+    ),
     ("staff_home", "get", "/geschaeftsstelle/", [LOGIN, 403, 403, 403, 200]),
     ("admin:index", "get", "/admin/", [302, 302, 302, 302, 200]),
     ("account_login", "get", "/konto/login/", [200, 302, 302, 302, 302]),

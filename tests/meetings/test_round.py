@@ -192,3 +192,17 @@ def test_attendance_feeds_the_archive_figures(staff, network, anonymous):
     meeting.refresh_from_db()
     assert meeting.attendance_label == "3 Personen aus 2 Organisationen"
     assert "3 Personen aus 2 Organisationen" in anonymous.get(meeting.get_absolute_url()).text
+
+
+def test_staff_record_an_answer_received_by_phone(staff, network):
+    meeting, people = network
+    invitation = InvitationFactory(meeting=meeting, contact=people["core"])
+    url = f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/{invitation.pk}/antwort/"
+
+    bad = staff.post(url, {"answer": "yes", "persons": "0"})
+    response = staff.post(url, {"answer": "yes", "persons": "2", "note": "am Telefon"}, follow=True)
+
+    assert "größer oder gleich 1" in bad.text
+    assert "Die Antwort von Cora Stamm wurde gespeichert." in response.text
+    invitation.refresh_from_db()
+    assert (invitation.answer, invitation.persons, invitation.note) == ("yes", 2, "am Telefon")
