@@ -1,5 +1,6 @@
 """Workflows around invitations that span models or need locks."""
 
+import logging
 from functools import partial
 
 from django.db import transaction
@@ -8,6 +9,8 @@ from django.utils import timezone
 from meetings.models import Invitation, Meeting
 from meetings.tasks import send_invitation
 from organisations.models import ContactPerson
+
+logger = logging.getLogger("netzwerk.security")
 
 
 def record_answer(*, invitation: Invitation, answer: str, persons: int, note: str) -> Invitation:
@@ -47,6 +50,9 @@ def send_invitations(*, meeting: Meeting, sent_by) -> int:
         )
         for invitation_id in invitations:
             transaction.on_commit(partial(send_invitation.enqueue, invitation_id))
+    logger.info(
+        "invitations queued: meeting=%s count=%d user=%s", meeting.pk, len(invitations), sent_by.pk
+    )
     return len(invitations)
 
 
