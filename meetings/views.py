@@ -14,7 +14,7 @@ from meetings.filters import MeetingFilter
 from meetings.forms import AnswerForm
 from meetings.models import Invitation, Meeting
 from meetings.services import object_to_invitations, record_answer
-from organisations.models import Topic, is_member
+from organisations.models import Organisation, Topic, is_member
 
 
 def meeting_list(request):
@@ -32,9 +32,16 @@ def meeting_archive(request):
 
 def meeting_detail(request, slug):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).for_list(), slug=slug)
+    member = is_member(request.user)
     context = {
         "meeting": meeting,
-        "is_member": is_member(request.user),
+        "is_member": member,
+        "coming": Organisation.objects.filter(
+            contacts__invitations__meeting=meeting,
+            contacts__invitations__answer=Invitation.Answer.YES,
+        ).distinct()
+        if member
+        else [],
         "minutes_visible": meeting.minutes_visible_to(request.user),
         "json_ld": meeting.json_ld(request.build_absolute_uri(meeting.get_absolute_url()))
         if meeting.has_date

@@ -196,3 +196,17 @@ def test_members_see_their_invitations_on_the_home_page(member, member_contact, 
         "Fremdes Treffen" not in response.text.split("Ihre Einladungen")[1].split("</section>")[0]
     )
     assert "Ihre Einladungen" not in anonymous.get("/").text
+
+
+def test_members_see_which_organisations_said_yes(member, anonymous, db):
+    meeting = MeetingFactory()
+    yes = InvitationFactory(meeting=meeting, answer="yes")
+    no = InvitationFactory(meeting=meeting, answer="no")
+
+    seen_by_member = member.get(meeting.get_absolute_url()).text
+    seen_by_visitor = anonymous.get(meeting.get_absolute_url()).text
+
+    assert "Diese Organisationen haben zugesagt" in seen_by_member
+    assert yes.contact.organisation.name in seen_by_member
+    assert no.contact.organisation.name not in seen_by_member
+    assert yes.contact.organisation.name not in seen_by_visitor
