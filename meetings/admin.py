@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Invitation, Meeting
+from meetings.models import Invitation, Meeting, Notice
+from meetings.services import change_notice_recipients
 
 
 @admin.register(Meeting)
@@ -36,6 +39,7 @@ class MeetingAdmin(admin.ModelAdmin):
             {"fields": ["step_free", "interpretation", "childcare", "accessibility_notes"]},
         ),
         (_("Programme"), {"fields": ["agenda"]}),
+        (_("Invitation"), {"fields": ["invitation_text"], "classes": ["collapse"]}),
         (
             _("After the meeting"),
             {
@@ -54,6 +58,33 @@ class MeetingAdmin(admin.ModelAdmin):
     def when(self, meeting):
         return meeting.when_label
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        outdated = change_notice_recipients(obj).count() if change else 0
+        if outdated:
+            url = reverse("staff_meetings:change_notices", args=[obj.slug])
+            messages.warning(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("%(count)d invitees have an outdated picture of this meeting.")
+                    % {"count": outdated},
+                    url,
+                    _("Send them a change notice"),
+                ),
+            )
+
+
+class NoticeInline(admin.TabularInline):
+    model = Notice
+    extra = 0
+    can_delete = False
+    fields = ["kind", "delivery", "attempts", "queued_at", "sent_at", "delivery_error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
@@ -63,6 +94,7 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["contact__organisation", "meeting"]
     autocomplete_fields = ["contact"]
     raw_id_fields = ["meeting", "substitute_for"]
+    inlines = [NoticeInline]
     readonly_fields = ["delivery", "delivery_error", "attempts", "queued_at", "sent_at"]
     fields = [
         "meeting",

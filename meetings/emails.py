@@ -1,9 +1,11 @@
-"""The personal invitation e-mail: plain text, HTML and the meeting as a calendar file.
+"""The mails to invitees: invitation, reminder, change and cancellation notice, confirmation.
 
-The .ics travels as an attachment (METHOD:PUBLISH), not as a `text/calendar; method=REQUEST`
-part: with REQUEST, Outlook shows its own accept/decline buttons, which answer by e-mail to the
-organiser address instead of through the personal link, so staff would never see those answers.
-A later change notice carries the same UID with a higher SEQUENCE, so calendars update the event.
+Each has plain text and HTML parts. The .ics travels as an attachment, not as a
+`text/calendar; method=REQUEST` part: with REQUEST, Outlook shows its own accept/decline
+buttons, which answer by e-mail to the organiser address instead of through the personal link,
+so staff would never see those answers. Invitations, change notices and confirmations carry
+METHOD:PUBLISH; a change notice has the same UID with a higher SEQUENCE, so calendars update
+the event; a cancellation carries METHOD:CANCEL, so calendars remove it.
 """
 
 from django.conf import settings
@@ -11,20 +13,37 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from meetings.calendar import build_calendar
-from meetings.models import Invitation
+from meetings.models import Invitation, Meeting, Notice
+
+CALENDAR_METHOD = {
+    "invitation": "PUBLISH",
+    Notice.Kind.REMINDER: "PUBLISH",
+    Notice.Kind.CHANGE: "PUBLISH",
+    Notice.Kind.CONFIRMATION: "PUBLISH",
+    Notice.Kind.CANCELLATION: "CANCEL",
+}
 
 
-def message_id(invitation: Invitation, kind: str) -> str:
-    """Stable per invitation and kind, so a resent message is recognisably the same one."""
-    return (
-        f"<{kind}-{invitation.pk}-{invitation.meeting.sequence}.{invitation.meeting.uid}@netzwerk>"
-    )
+def default_invitation_text(meeting: Meeting) -> str:
+    return render_to_string("emails/invitation_text.txt", {"meeting": meeting}).strip()
 
 
-def invitation_message(invitation: Invitation, kind: str = "invitation") -> EmailMultiAlternatives:
+def invitation_text(meeting: Meeting) -> str:
+    return meeting.invitation_text.strip() or default_invitation_text(meeting)
+
+
+def render_mail(
+    invitation: Invitation, kind: str, message_id: str, **extra
+) -> EmailMultiAlternatives:
     meeting = invitation.meeting
     contact = invitation.contact
+    calendar = None
+    if meeting.has_date and (kind != Notice.Kind.CONFIRMATION or invitation.answer != "no"):
+        calendar = build_calendar(
+            [meeting], base_url=settings.SITE_URL, method=CALENDAR_METHOD[kind]
+        )
     context = {
+        "kind": kind,
         "invitation": invitation,
         "meeting": meeting,
         "contact": contact,
@@ -33,16 +52,37 @@ def invitation_message(invitation: Invitation, kind: str = "invitation") -> Emai
         "privacy_url": settings.SITE_URL + "/datenschutz/",
         "network_name": settings.NETWORK_NAME,
         "operator": settings.NETWORK_OPERATOR,
+        "calendar_attached": calendar is not None,
+        **extra,
     }
     subject = " ".join(render_to_string(f"emails/{kind}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"emails/{kind}_body.txt", context),
         to=[contact.email],
-        headers={"Message-ID": message_id(invitation, kind)},
+        headers={"Message-ID": message_id},
     )
     message.attach_alternative(render_to_string(f"emails/{kind}_body.html", context), "text/html")
-    if meeting.has_date:
-        calendar = build_calendar([meeting], base_url=settings.SITE_URL, method="PUBLISH")
+    if calendar is not None:
         message.attach(f"{meeting.slug}.ics", calendar.to_ical(), "text/calendar")
     return message
+
+
+def invitation_message(invitation: Invitation, text: str | None = None) -> EmailMultiAlternatives:
+    """The invitation; `text` previews an edited invitation text before it is saved."""
+    meeting = invitation.meeting
+    message_id = f"<invitation-{invitation.pk}-{meeting.sequence}.{meeting.uid}@netzwerk>"
+    intro = invitation_text(meeting) if text is None else text.strip()
+    return render_mail(invitation, "invitation", message_id, intro=intro)
+
+
+def notice_message(notice: Notice) -> EmailMultiAlternatives:
+    """A mail after the invitation; a stable Message-ID per notice."""
+    meeting = notice.invitation.meeting
+    message_id = f"<{notice.kind}-{notice.pk}.{meeting.uid}@netzwerk>"
+    return render_mail(notice.invitation, notice.kind, message_id)
+
+
+def preview_notice(invitation: Invitation, kind: str) -> EmailMultiAlternatives:
+    """A notice as it would go to `invitation`'s invitee, without storing anything."""
+    return notice_message(Notice(invitation=invitation, kind=kind, key="preview"))

@@ -115,6 +115,14 @@ class Meeting(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     answer_deadline = models.DateTimeField(_("answer deadline"), null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for the cancellation"), blank=True)
+    invitation_text = models.TextField(
+        _("invitation text"),
+        blank=True,
+        help_text=_(
+            "The words between the greeting and the meeting's details. "
+            "Left empty, the standard text is used."
+        ),
+    )
     minutes = models.TextField(_("minutes"), blank=True)
     minutes_visibility = models.CharField(
         _("minutes visible to"),
@@ -340,18 +348,33 @@ class InvitationQuerySet(models.QuerySet):
 INVITATION_LINK_GRACE = datetime.timedelta(days=30)
 
 
-class Invitation(models.Model):
-    class Reason(models.TextChoices):
-        CORE_CIRCLE = "core_circle", _("core circle")
-        THEME = "theme", _("works on the theme")
-        STAFF = "staff", _("added by the office")
-        SUBSTITUTE = "substitute", _("substitute")
+class MailState(models.Model):
+    """Where one outgoing mail stands; the worker moves it from queued to sent or failed."""
 
     class Delivery(models.TextChoices):
         DRAFT = "draft", _("not sent yet")
         QUEUED = "queued", _("queued")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+
+    delivery = models.CharField(
+        _("delivery"), max_length=20, choices=Delivery.choices, default=Delivery.DRAFT
+    )
+    delivery_error = models.CharField(_("delivery error"), max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Invitation(MailState):
+    class Reason(models.TextChoices):
+        CORE_CIRCLE = "core_circle", _("core circle")
+        THEME = "theme", _("works on the theme")
+        STAFF = "staff", _("added by the office")
+        SUBSTITUTE = "substitute", _("substitute")
 
     class Answer(models.TextChoices):
         OPEN = "open", _("open")
@@ -380,13 +403,13 @@ class Invitation(models.Model):
     nonce = models.CharField(max_length=32, unique=True, null=True, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
     revoked_at = models.DateTimeField(_("link revoked at"), null=True, blank=True)
-    delivery = models.CharField(
-        _("delivery"), max_length=20, choices=Delivery.choices, default=Delivery.DRAFT
+    notified_sequence = models.PositiveIntegerField(
+        _("calendar sequence last mailed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The meeting's state the invitee last received by mail."),
     )
-    delivery_error = models.CharField(_("delivery error"), max_length=500, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     answer = models.CharField(
         _("answer"), max_length=10, choices=Answer.choices, default=Answer.OPEN
     )
@@ -447,3 +470,39 @@ class Invitation(models.Model):
             return False
         deadline = self.meeting.answer_deadline or self.meeting.starts_at
         return deadline is None or timezone.now() < deadline
+
+
+class Notice(MailState):
+    """A mail after the invitation: reminder, change or cancellation notice, confirmation.
+
+    One per invitation, kind and key: the key is the day for a reminder (never twice a day),
+    the meeting's calendar sequence for a change notice, the moment of the answer for a
+    confirmation. The unique constraint makes a second click or a colleague's click a no-op.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("reminder")
+        CHANGE = "change", _("change notice")
+        CANCELLATION = "cancellation", _("cancellation notice")
+        CONFIRMATION = "confirmation", _("confirmation of the answer")
+
+    invitation = models.ForeignKey(
+        Invitation, verbose_name=_("invitation"), related_name="notices", on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=40)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.UniqueConstraint(
+                "invitation", "kind", "key", name="one_notice_per_invitation_kind_and_key"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "key"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.invitation}"

@@ -3,12 +3,16 @@
 import logging
 from functools import partial
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from meetings.models import Invitation, Meeting
-from meetings.tasks import send_invitation
-from organisations.models import ContactPerson
+from meetings.models import Invitation, Meeting, Notice
+from meetings.tasks import send_invitation, send_notice
+from organisations.models import ContactPerson, Organisation
 
 logger = logging.getLogger("netzwerk.security")
 
@@ -54,6 +58,131 @@ def send_invitations(*, meeting: Meeting, sent_by) -> int:
         "invitations queued: meeting=%s count=%d user=%s", meeting.pk, len(invitations), sent_by.pk
     )
     return len(invitations)
+
+
+def reminder_recipients(meeting: Meeting):
+    """Who a reminder would go to now: invited, no answer yet, not reminded today.
+
+    Not reminded today means by no reminder at all, for this meeting or another one.
+    """
+    if not meeting.has_date or meeting.status != Meeting.Status.SCHEDULED:
+        return Invitation.objects.none()
+    reminded_today = Notice.objects.filter(
+        kind=Notice.Kind.REMINDER, key=timezone.localdate().isoformat()
+    ).values("invitation__contact_id")
+    deadline = meeting.answer_deadline or meeting.starts_at
+    if deadline <= timezone.now():
+        return Invitation.objects.none()
+    return (
+        sendable(meeting)
+        .filter(
+            delivery=Invitation.Delivery.SENT,
+            answer=Invitation.Answer.OPEN,
+            contact__receives_invitations=True,
+        )
+        .exclude(contact_id__in=reminded_today)
+    )
+
+
+def change_notice_recipients(meeting: Meeting):
+    """Who has an outdated picture of the meeting: mailed before its last change, not declined.
+
+    Someone who objected to further invitations still hears of a change to a meeting they said
+    they would come to.
+    """
+    return (
+        sendable(meeting)
+        .filter(delivery=Invitation.Delivery.SENT, notified_sequence__lt=meeting.sequence)
+        .exclude(answer=Invitation.Answer.NO)
+        .filter(
+            Q(contact__receives_invitations=True)
+            | Q(answer__in=[Invitation.Answer.YES, Invitation.Answer.MAYBE])
+        )
+    )
+
+
+def change_notice_kind(meeting: Meeting) -> str:
+    if meeting.status == Meeting.Status.CANCELLED:
+        return Notice.Kind.CANCELLATION
+    return Notice.Kind.CHANGE
+
+
+def sendable(meeting: Meeting):
+    return (
+        Invitation.objects.filter(meeting=meeting, revoked_at__isnull=True)
+        .select_related("contact__organisation")
+        .order_by("contact__organisation__sort_name", "contact__name")
+    )
+
+
+def queue_notices(*, invitations, kind: str, key: str, sent_by=None) -> int:
+    """Queue one notice per invitation and key; a notice that exists already is not sent again.
+
+    The unique constraint on (invitation, kind, key) makes a second click, or a colleague's
+    click at the same moment, queue nothing more. Returns how many were queued.
+    """
+    ids = list(invitations.values_list("pk", flat=True))
+    with transaction.atomic():
+        before = set(
+            Notice.objects.filter(invitation_id__in=ids, kind=kind, key=key).values_list(
+                "invitation_id", flat=True
+            )
+        )
+        now = timezone.now()
+        Notice.objects.bulk_create(
+            [
+                Notice(
+                    invitation_id=pk,
+                    kind=kind,
+                    key=key,
+                    delivery=Notice.Delivery.QUEUED,
+                    queued_at=now,
+                )
+                for pk in ids
+                if pk not in before
+            ],
+            ignore_conflicts=True,
+        )
+        new = list(
+            Notice.objects.filter(
+                invitation_id__in=set(ids) - before,
+                kind=kind,
+                key=key,
+                delivery=Notice.Delivery.QUEUED,
+            ).values_list("pk", flat=True)
+        )
+        for notice_id in new:
+            transaction.on_commit(partial(send_notice.enqueue, notice_id))
+    if sent_by is not None:
+        logger.info("notices queued: kind=%s count=%d user=%s", kind, len(new), sent_by.pk)
+    return len(new)
+
+
+def send_reminders(*, meeting: Meeting, sent_by) -> int:
+    return queue_notices(
+        invitations=reminder_recipients(meeting),
+        kind=Notice.Kind.REMINDER,
+        key=timezone.localdate().isoformat(),
+        sent_by=sent_by,
+    )
+
+
+def send_change_notices(*, meeting: Meeting, sent_by) -> int:
+    return queue_notices(
+        invitations=change_notice_recipients(meeting),
+        kind=change_notice_kind(meeting),
+        key=str(meeting.sequence),
+        sent_by=sent_by,
+    )
+
+
+def confirm_answer(*, invitation: Invitation) -> int:
+    """The confirmation mail the invitee asked for, once per answer given."""
+    return queue_notices(
+        invitations=Invitation.objects.filter(pk=invitation.pk),
+        kind=Notice.Kind.CONFIRMATION,
+        key=invitation.answered_at.isoformat(),
+    )
 
 
 def requeue_stuck(*, meeting: Meeting) -> int:
@@ -111,6 +240,85 @@ def add_invitations(*, meeting: Meeting, contacts, reason: str) -> int:
     # A colleague adding the same person at the same moment meets the unique constraint.
     Invitation.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def name_substitute(*, invitation: Invitation, name: str, email: str) -> Invitation:
+    """Someone else from the invitee's organisation comes: they get their own invitation.
+
+    The substitute is found among the organisation's contact persons by e-mail, or entered as a
+    new one visible to staff and the organisation only. Their invitation is sent at once; the
+    original invitee's answer becomes "no". Raises ValidationError (German) and changes nothing
+    when the person cannot stand in.
+    """
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("meeting", "contact__organisation")
+            .get(pk=invitation.pk)
+        )
+        if locked.substitutes.exists():
+            raise ValidationError(_("You have already named someone to stand in for you."))
+        organisation = locked.contact.organisation
+        contact = organisation.contacts.filter(email__iexact=email).first()
+        if contact is None:
+            contact = ContactPerson.objects.create(
+                organisation=organisation,
+                name=name,
+                email=email,
+                visibility=ContactPerson.Visibility.STAFF,
+            )
+        if contact.pk == locked.contact_id:
+            raise ValidationError(_("This is your own address. Please give the substitute's."))
+        if not contact.receives_invitations:
+            raise ValidationError(
+                _("This person cannot be invited. Please get in touch with the office.")
+            )
+        if Invitation.objects.filter(meeting=locked.meeting, contact=contact).exists():
+            raise ValidationError(_("This person is already invited to this meeting."))
+        now = timezone.now()
+        substitute = Invitation.objects.create(
+            meeting=locked.meeting,
+            contact=contact,
+            reason=Invitation.Reason.SUBSTITUTE,
+            substitute_for=locked,
+            delivery=Invitation.Delivery.QUEUED,
+            queued_at=now,
+        )
+        locked.answer = Invitation.Answer.NO
+        locked.persons = 1
+        locked.answered_at = now
+        locked.save(update_fields=["answer", "persons", "answered_at", "updated_at"])
+        transaction.on_commit(partial(send_invitation.enqueue, substitute.pk))
+    return substitute
+
+
+def invite_guest(
+    *, meeting: Meeting, name: str, email: str, role: str, organisation: Organisation
+) -> int:
+    """A guest added on the spot; `organisation` may be new (unsaved), then it is created."""
+    with transaction.atomic():
+        if organisation.pk is None:
+            organisation.slug = unique_slug(organisation.name)
+            organisation.save()
+        contact = organisation.contacts.filter(email__iexact=email).first()
+        if contact is None:
+            contact = ContactPerson.objects.create(
+                organisation=organisation,
+                name=name,
+                email=email,
+                role=role,
+                visibility=ContactPerson.Visibility.STAFF,
+            )
+        return add_invitations(meeting=meeting, contacts=[contact], reason=Invitation.Reason.STAFF)
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:190] or "organisation"
+    slug, number = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 def object_to_invitations(*, invitation: Invitation) -> None:

@@ -10,14 +10,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from meetings.forms import AnswerForm
-from meetings.models import Invitation, Meeting
+from meetings.emails import default_invitation_text, invitation_message, preview_notice
+from meetings.forms import AnswerForm, GuestForm, InvitationTextForm
+from meetings.models import Invitation, Meeting, Notice
 from meetings.services import (
     add_invitations,
+    change_notice_kind,
+    change_notice_recipients,
+    invite_guest,
     propose_invitees,
     record_answer,
     record_attendance,
+    reminder_recipients,
+    send_change_notices,
     send_invitations,
+    send_reminders,
 )
 from organisations.access import staff_required
 from organisations.models import ContactPerson
@@ -27,8 +34,13 @@ Delivery = Invitation.Delivery
 
 
 def round_counts(meeting: Meeting) -> dict:
-    """Delivery and answer figures of a round, in one query."""
-    return Invitation.objects.filter(meeting=meeting).aggregate(
+    """Delivery and answer figures of a round, and of the notices after it, in two queries."""
+    notices = Notice.objects.filter(invitation__meeting=meeting).aggregate(
+        notices_queued=Count("pk", filter=Q(delivery=Delivery.QUEUED)),
+        notices_sent=Count("pk", filter=Q(delivery=Delivery.SENT)),
+        notices_failed=Count("pk", filter=Q(delivery=Delivery.FAILED)),
+    )
+    return notices | Invitation.objects.filter(meeting=meeting).aggregate(
         total=Count("pk"),
         draft=Count("pk", filter=Q(delivery=Delivery.DRAFT)),
         queued=Count("pk", filter=Q(delivery=Delivery.QUEUED)),
@@ -62,9 +74,12 @@ def invitation_round(request, slug):
         "meeting": meeting,
         "counts": round_counts(meeting),
         "proposals": propose_invitees(meeting=meeting),
-        "invitations": Invitation.objects.filter(meeting=meeting).select_related(
-            "contact__organisation"
-        ),
+        "invitations": Invitation.objects.filter(meeting=meeting)
+        .select_related("contact__organisation", "substitute_for__contact")
+        .prefetch_related("notices"),
+        "reminders": reminder_recipients(meeting).count(),
+        "change_notices": change_notice_recipients(meeting).count(),
+        "change_kind": change_notice_kind(meeting),
         "query": query,
         "found": found,
     }
@@ -209,3 +224,107 @@ def answer_for_invitee(request, slug, pk):
         return redirect("staff_meetings:round", slug=slug)
     context = {"invitation": invitation, "meeting": invitation.meeting, "form": form}
     return render(request, "meetings/staff/answer.html", context)
+
+
+def preview_recipient(request, invitations):
+    """The invitation a preview is rendered for: the one chosen, else the first."""
+    chosen = request.POST.get("empfaenger") or request.GET.get("empfaenger")
+    if chosen and chosen.isdigit():
+        found = next((i for i in invitations if i.pk == int(chosen)), None)
+        if found:
+            return found
+    return invitations[0] if invitations else None
+
+
+@staff_required
+def invitation_text(request, slug):
+    """The invitation's words for this meeting, with a preview for any one recipient."""
+    meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
+    default = default_invitation_text(meeting)
+    initial = {"invitation_text": meeting.invitation_text or default}
+    form = InvitationTextForm(request.POST or None, instance=meeting, initial=initial)
+    invitations = list(
+        Invitation.objects.filter(meeting=meeting).select_related("contact__organisation")
+    )
+    recipient = preview_recipient(request, invitations)
+    text = None
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["invitation_text"].strip()
+        if "save" in request.POST:
+            # The standard text follows the meeting's details; store only a real change.
+            meeting.invitation_text = "" if text == default else text
+            meeting.save(update_fields=["invitation_text", "updated_at"])
+            messages.success(request, _("The invitation text has been saved."))
+            return redirect("staff_meetings:round", slug=meeting.slug)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "invitations": invitations,
+        "recipient": recipient,
+        "preview": invitation_message(recipient, text=text) if recipient else None,
+    }
+    return render(request, "meetings/staff/invitation_text.html", context)
+
+
+NOTICE_PAGES = {
+    "reminder": (reminder_recipients, send_reminders),
+    "change": (change_notice_recipients, send_change_notices),
+}
+
+
+@staff_required
+def notice_round(request, slug, kind):
+    """Reminders to those without an answer, or change notices: a preview, then one click."""
+    meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
+    recipients, send = NOTICE_PAGES[kind]
+    if request.method == "POST":
+        queued = send(meeting=meeting, sent_by=request.user)
+        if queued:
+            messages.success(
+                request,
+                ngettext("%(count)d mail is being sent.", "%(count)d mails are being sent.", queued)
+                % {"count": queued},
+            )
+        else:
+            messages.info(request, _("There is nobody to send this to (any more)."))
+        return redirect("staff_meetings:round", slug=meeting.slug)
+    invitations = list(recipients(meeting))
+    mail_kind = Notice.Kind.REMINDER if kind == "reminder" else change_notice_kind(meeting)
+    recipient = preview_recipient(request, invitations)
+    context = {
+        "meeting": meeting,
+        "kind": kind,
+        "mail_kind": mail_kind,
+        "invitations": invitations,
+        "recipient": recipient,
+        "preview": preview_notice(recipient, mail_kind) if recipient else None,
+    }
+    return render(request, "meetings/staff/notice_round.html", context)
+
+
+@staff_required
+def guest_add(request, slug):
+    """Invite a guest on the spot; their state agency is chosen or entered."""
+    meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
+    form = GuestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        added = invite_guest(
+            meeting=meeting,
+            name=data["name"],
+            email=data["email"],
+            role=data["role"],
+            organisation=data["organisation"],
+        )
+        if added:
+            messages.success(
+                request,
+                _("%(name)s has been added to the round. Send the invitations to invite them.")
+                % {"name": form.cleaned_data["name"]},
+            )
+        else:
+            messages.info(
+                request, _("This person is already invited or does not receive invitations.")
+            )
+        return redirect("staff_meetings:round", slug=meeting.slug)
+    return render(request, "meetings/staff/guest.html", {"meeting": meeting, "form": form})

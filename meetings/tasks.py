@@ -1,11 +1,11 @@
-"""Background work: sending invitation mails, one task per mail.
+"""Background work: sending mails, one task per mail.
 
-Exactly once: a task sends only while the invitation is `queued`, holding the invitation's
-row lock from the check until `sent` is committed. A second task for the same invitation (a
-re-click, a retry, a second worker) waits for that lock and then finds it sent. If the worker dies
-mid-send, the transaction rolls back and the invitation stays queued for the next run; the only
-window for a duplicate is a crash after the SMTP server accepted the mail and before the commit,
-and then the resent mail carries the same Message-ID.
+Exactly once: a task sends only while its record (an invitation, or a notice after it) is
+`queued`, holding the record's row lock from the check until `sent` is committed. A second task
+for the same record (a re-click, a retry, a second worker) waits for that lock and then finds it
+sent. If the worker dies mid-send, the transaction rolls back and the record stays queued for the
+next run; the only window for a duplicate is a crash after the SMTP server accepted the mail and
+before the commit, and then the resent mail carries the same Message-ID.
 """
 
 import datetime
@@ -15,8 +15,8 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from meetings.emails import invitation_message
-from meetings.models import Invitation
+from meetings.emails import invitation_message, notice_message
+from meetings.models import Invitation, MailState, Notice
 
 MAX_ATTEMPTS = 5
 # Failures the next try may not have: the server is busy, the network hiccups.
@@ -32,35 +32,63 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=2**attempts)
 
 
+def deliver(record: MailState, message, retry) -> str:
+    """Send `message` for the locked `record` and store the outcome on it."""
+    record.attempts += 1
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        record.delivery_error = f"{type(error).__name__}: {error}"[:500]
+        if isinstance(error, TRANSIENT) and record.attempts < MAX_ATTEMPTS:
+            run_after = timezone.now() + retry_delay(record.attempts)
+            transaction.on_commit(lambda: retry.using(run_after=run_after).enqueue(record.pk))
+        else:
+            record.delivery = MailState.Delivery.FAILED
+        record.save(update_fields=["attempts", "delivery", "delivery_error"])
+        return "failed"
+    record.delivery = MailState.Delivery.SENT
+    record.sent_at = timezone.now()
+    record.delivery_error = ""
+    record.save(update_fields=["attempts", "delivery", "sent_at", "delivery_error"])
+    return "sent"
+
+
+def mark_notified(invitation: Invitation) -> None:
+    """The invitee now has the meeting as it stands (for offering change notices later)."""
+    Invitation.objects.filter(pk=invitation.pk).update(
+        notified_sequence=invitation.meeting.sequence
+    )
+
+
 @task()
 def send_invitation(invitation_id: int) -> str:
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
             .select_related("meeting__theme", "contact__organisation")
-            .filter(pk=invitation_id)
+            .filter(pk=invitation_id, delivery=Invitation.Delivery.QUEUED)
             .first()
         )
-        if invitation is None or invitation.delivery != Invitation.Delivery.QUEUED:
+        if invitation is None:
             return "skipped"
-        invitation.attempts += 1
-        try:
-            invitation_message(invitation).send()
-        except (smtplib.SMTPException, OSError) as error:
-            invitation.delivery_error = f"{type(error).__name__}: {error}"[:500]
-            if isinstance(error, TRANSIENT) and invitation.attempts < MAX_ATTEMPTS:
-                run_after = timezone.now() + retry_delay(invitation.attempts)
-                transaction.on_commit(
-                    lambda: send_invitation.using(run_after=run_after).enqueue(invitation_id)
-                )
-            else:
-                invitation.delivery = Invitation.Delivery.FAILED
-            invitation.save(update_fields=["attempts", "delivery", "delivery_error", "updated_at"])
-            return "failed"
-        invitation.delivery = Invitation.Delivery.SENT
-        invitation.sent_at = timezone.now()
-        invitation.delivery_error = ""
-        invitation.save(
-            update_fields=["attempts", "delivery", "sent_at", "delivery_error", "updated_at"]
+        result = deliver(invitation, invitation_message(invitation), send_invitation)
+        if result == "sent":
+            mark_notified(invitation)
+    return result
+
+
+@task()
+def send_notice(notice_id: int) -> str:
+    with transaction.atomic():
+        notice = (
+            Notice.objects.select_for_update(of=("self",))
+            .select_related("invitation__meeting__theme", "invitation__contact__organisation")
+            .filter(pk=notice_id, delivery=Notice.Delivery.QUEUED)
+            .first()
         )
-    return "sent"
+        if notice is None:
+            return "skipped"
+        result = deliver(notice, notice_message(notice), send_notice)
+        if result == "sent" and notice.kind in (Notice.Kind.CHANGE, Notice.Kind.CANCELLATION):
+            mark_notified(notice.invitation)
+    return result

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,9 +12,14 @@ from django.views.decorators.http import require_POST
 
 from meetings.calendar import calendar_response
 from meetings.filters import MeetingFilter
-from meetings.forms import AnswerForm
+from meetings.forms import InviteeAnswerForm, SubstituteForm
 from meetings.models import Invitation, Meeting
-from meetings.services import object_to_invitations, record_answer
+from meetings.services import (
+    confirm_answer,
+    name_substitute,
+    object_to_invitations,
+    record_answer,
+)
 from organisations.models import Organisation, Topic, is_member
 
 
@@ -50,26 +56,82 @@ def meeting_detail(request, slug):
     return render(request, "meetings/detail.html", context)
 
 
+def invitation_for(token: str) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.by_token(token).select_related(
+            "meeting__theme", "contact__organisation", "substitute_for__contact"
+        ),
+    )
+
+
 @never_cache
 def invitation_answer(request, token):
     """The invitee's page, reached from the personal link; GET never changes anything."""
-    invitation = get_object_or_404(
-        Invitation.objects.by_token(token).select_related(
-            "meeting__theme", "contact__organisation"
-        ),
-    )
-    form = AnswerForm(request.POST or None, instance=invitation)
+    invitation = invitation_for(token)
+    form = InviteeAnswerForm(request.POST or None, instance=invitation)
     if request.method == "POST":
         if not invitation.answer_open:
             messages.error(request, _("The time for answering has passed. Nothing was changed."))
             return redirect(request.path)
         if form.is_valid():
-            record_answer(invitation=invitation, **form.cleaned_data)
-            messages.success(request, _("Thank you, your answer has been saved."))
+            data = form.cleaned_data
+            answered = record_answer(
+                invitation=invitation,
+                answer=data["answer"],
+                persons=data["persons"],
+                note=data["note"],
+            )
+            if data["send_confirmation"]:
+                confirm_answer(invitation=answered)
+                messages.success(
+                    request,
+                    _(
+                        "Thank you, your answer has been saved. "
+                        "A confirmation is on its way to %(email)s."
+                    )
+                    % {"email": invitation.contact.email},
+                )
+            else:
+                messages.success(request, _("Thank you, your answer has been saved."))
             return redirect(request.path)
         invitation.refresh_from_db()
-    context = {"invitation": invitation, "meeting": invitation.meeting, "form": form}
-    return render(request, "meetings/answer.html", context)
+    return render(request, "meetings/answer.html", answer_context(invitation, form=form))
+
+
+def answer_context(invitation: Invitation, **forms) -> dict:
+    return {
+        "invitation": invitation,
+        "meeting": invitation.meeting,
+        "form": InviteeAnswerForm(instance=invitation),
+        "substitute_form": SubstituteForm(),
+        "substitutes": invitation.substitutes.select_related("contact"),
+        **forms,
+    }
+
+
+@never_cache
+@require_POST
+def invitation_substitute(request, token):
+    """Someone else from the invitee's organisation comes instead."""
+    invitation = invitation_for(token)
+    form = SubstituteForm(request.POST)
+    if not invitation.answer_open:
+        messages.error(request, _("The time for answering has passed. Nothing was changed."))
+        return redirect("invitation_answer", token=token)
+    if form.is_valid():
+        try:
+            substitute = name_substitute(invitation=invitation, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you. %(name)s receives their own invitation by e-mail.")
+                % {"name": substitute.contact.name},
+            )
+            return redirect("invitation_answer", token=token)
+    context = answer_context(invitation, substitute_form=form)
+    return render(request, "meetings/answer.html", context, status=200)
 
 
 @require_POST

@@ -16,6 +16,11 @@ urlpatterns = [
     path("treffen/", include("meetings.urls")),
     path("einladung/<str:token>/", meeting_views.invitation_answer, name="invitation_answer"),
     path(
+        "einladung/<str:token>/vertretung/",
+        meeting_views.invitation_substitute,
+        name="invitation_substitute",
+    ),
+    path(
         "einladung/<str:token>/widerspruch/",
         meeting_views.invitation_objection,
         name="invitation_objection",

@@ -132,9 +132,10 @@ def test_round_page_query_count_is_fixed(django_assert_num_queries, staff, count
     meeting = MeetingFactory()
     for _ in range(count):
         InvitationFactory(meeting=meeting)
-    # 1 session, 2 user, 3 meeting, 4 counts, 5-8 proposals (contacts: core circle, by topic,
-    # organisations with the topic, main contacts), 9 invitations with contacts
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 meeting, 4 notice counts, 5 invitation counts, 6 reminder
+    # recipients, 7 change notice recipients, 8-11 proposals (contacts: core circle, by topic,
+    # organisations with the topic, main contacts), 12 invitations with contacts, 13 notices
+    with django_assert_num_queries(13):
         staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/")
 
 
