@@ -65,14 +65,14 @@ def reminder_recipients(meeting: Meeting):
 
     Not reminded today means by no reminder at all, for this meeting or another one.
     """
-    if not meeting.has_date or meeting.status != Meeting.Status.SCHEDULED:
+    if meeting.status not in (Meeting.Status.ANNOUNCED, Meeting.Status.SCHEDULED):
+        return Invitation.objects.none()
+    deadline = meeting.answer_deadline or meeting.starts_at
+    if deadline is not None and deadline <= timezone.now():
         return Invitation.objects.none()
     reminded_today = Notice.objects.filter(
         kind=Notice.Kind.REMINDER, key=timezone.localdate().isoformat()
     ).values("invitation__contact_id")
-    deadline = meeting.answer_deadline or meeting.starts_at
-    if deadline <= timezone.now():
-        return Invitation.objects.none()
     return (
         sendable(meeting)
         .filter(
@@ -217,7 +217,11 @@ def propose_invitees(*, meeting: Meeting) -> list[tuple[ContactPerson, str]]:
     ]
     chosen = {contact.pk for contact, _reason in core}
     by_topic = contacts.filter(topics=meeting.theme).exclude(pk__in=chosen)
-    with_topic_people = set(by_topic.values_list("organisation_id", flat=True))
+    # Counted over everyone, invited or not: once the topic's own person is invited, the
+    # organisation's editors are not proposed in their place.
+    with_topic_people = set(
+        ContactPerson.objects.filter(topics=meeting.theme).values_list("organisation_id", flat=True)
+    )
     main_contacts = (
         contacts.filter(organisation__topics=meeting.theme, is_editor=True)
         .exclude(pk__in=chosen)

@@ -61,6 +61,21 @@ def test_proposals_leave_out_those_already_invited(network):
     assert "Cora Stamm" not in names
 
 
+def test_inviting_the_topic_person_does_not_bring_up_the_editor_instead(network):
+    meeting, people = network
+    organisation = OrganisationFactory(name="Jugendmigrationsdienst")
+    organisation.topics.set([meeting.theme])
+    expert = ContactPersonFactory(organisation=organisation, name="Jana Jugend")
+    expert.topics.set([meeting.theme])
+    ContactPersonFactory(organisation=organisation, name="Ed Editor", is_editor=True)
+    assert "Jana Jugend" in [c.name for c, _reason in propose_invitees(meeting=meeting)]
+
+    InvitationFactory(meeting=meeting, contact=expert)
+
+    names = [contact.name for contact, _reason in propose_invitees(meeting=meeting)]
+    assert "Ed Editor" not in names and "Jana Jugend" not in names
+
+
 def test_round_page_shows_proposals_and_adds_ticked_people(staff, network):
     meeting, people = network
     url = f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/"

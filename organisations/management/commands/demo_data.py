@@ -555,7 +555,21 @@ class Command(BaseCommand):
             (
                 "Vernetzungstreffen Kinder und Jugendliche",
                 "Kinder und Jugendliche",
-                {"status": Meeting.Status.ANNOUNCED, "period_year": 2027, "period_quarter": 1},
+                {
+                    "status": Meeting.Status.SCHEDULED,
+                    "starts_at": datetime.datetime(2027, 1, 21, 14, tzinfo=zone),
+                    "ends_at": datetime.datetime(2027, 1, 21, 17, tzinfo=zone),
+                    "answer_deadline": datetime.datetime(2027, 1, 14, 23, 59, tzinfo=zone),
+                    "venue_name": "Hospitalhof Stuttgart",
+                    "venue_address": "Büchsenstraße 33, 70174 Stuttgart",
+                    "step_free": True,
+                    "interpretation": "Arabisch und Dari auf Anfrage",
+                },
+            ),
+            (
+                "Vernetzungstreffen Arbeit und Ausbildung",
+                "Arbeit und Ausbildung",
+                {"status": Meeting.Status.ANNOUNCED, "period_year": 2027, "period_quarter": 2},
             ),
         ]:
             meeting = Meeting(
