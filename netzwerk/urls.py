@@ -30,6 +30,7 @@ urlpatterns = [
         "geschaeftsstelle/treffen/",
         include((staff_urlpatterns, "meetings"), namespace="staff_meetings"),
     ),
+    path("konto/", organisation_views.account, name="account"),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("impressum/", TemplateView.as_view(template_name="impressum.html"), name="impressum"),

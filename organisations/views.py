@@ -41,6 +41,23 @@ def home(request):
     return render(request, "home.html", context)
 
 
+@login_required
+def account(request):
+    """The member's own page: their entry, their invitations and answers, account settings."""
+    invitations = (
+        Invitation.objects.filter(contact__user=request.user)
+        .select_related("meeting")
+        .order_by("-meeting__sort_at")
+    )
+    upcoming = set(Meeting.objects.upcoming().values_list("pk", flat=True))
+    context = {
+        "own_contact": contact_of(request.user),
+        "upcoming_invitations": [i for i in invitations if i.meeting_id in upcoming],
+        "past_invitations": [i for i in invitations if i.meeting_id not in upcoming],
+    }
+    return render(request, "account/overview.html", context)
+
+
 def organisation_list(request):
     organisations = Organisation.objects.visible_to(request.user).for_list()
     filterset = OrganisationFilter(request.GET or None, queryset=organisations, request=request)

@@ -195,6 +195,7 @@ MATRIX = [
     ("account_reset_password", "get", "/konto/password/reset/", [200, 200, 200, 200, 200]),
     ("account_request_login_code", "get", "/konto/login/code/", [200, 302, 302, 302, 302]),
     ("account_logout", "get", "/konto/logout/", [302, 200, 200, 200, 200]),
+    ("account", "get", "/konto/", [LOGIN, 200, 200, 200, 200]),
     ("account_email", "get", "/konto/email/", [LOGIN, 200, 200, 200, 200]),
     ("account_change_password", "get", "/konto/password/change/", [LOGIN, 200, 200, 200, 200]),
     ("set_language", "post", "/i18n/setlang/", [302, 302, 302, 302, 302]),

@@ -210,3 +210,29 @@ def test_members_see_which_organisations_said_yes(member, anonymous, db):
     assert yes.contact.organisation.name in seen_by_member
     assert no.contact.organisation.name not in seen_by_member
     assert yes.contact.organisation.name not in seen_by_visitor
+
+
+def test_members_see_their_invitations_and_answers_on_their_account_page(
+    member, member_contact, outsider_contact
+):
+    coming = InvitationFactory(
+        meeting=MeetingFactory(title="Vernetzungstreffen Gesundheit"),
+        contact=member_contact,
+        answer="yes",
+        persons=2,
+    )
+    past = MeetingFactory(
+        title="Vernetzungstreffen Wohnen",
+        status=Meeting.Status.HELD,
+        starts_at=timezone.now() - datetime.timedelta(days=60),
+        ends_at=timezone.now() - datetime.timedelta(days=60, hours=-3),
+    )
+    InvitationFactory(meeting=past, contact=member_contact, answer="no")
+    InvitationFactory(meeting=MeetingFactory(title="Fremde Einladung"), contact=outsider_contact)
+
+    page = member.get("/konto/").content.decode()
+
+    assert coming.get_answer_url() in page
+    assert "2 Personen" in page
+    assert "Vernetzungstreffen Wohnen" in page and "Ihre Antwort: Absage" in page
+    assert "Fremde Einladung" not in page
