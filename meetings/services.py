@@ -70,9 +70,11 @@ def reminder_recipients(meeting: Meeting):
     deadline = meeting.answer_deadline or meeting.starts_at
     if deadline is not None and deadline <= timezone.now():
         return Invitation.objects.none()
-    reminded_today = Notice.objects.filter(
-        kind=Notice.Kind.REMINDER, key=timezone.localdate().isoformat()
-    ).values("invitation__contact_id")
+    reminded_today = (
+        Notice.objects.filter(kind=Notice.Kind.REMINDER, key=timezone.localdate().isoformat())
+        .exclude(delivery=Notice.Delivery.FAILED)
+        .values("invitation__contact_id")
+    )
     return (
         sendable(meeting)
         .filter(
@@ -116,19 +118,29 @@ def sendable(meeting: Meeting):
 
 
 def queue_notices(*, invitations, kind: str, key: str, sent_by=None) -> int:
-    """Queue one notice per invitation and key; a notice that exists already is not sent again.
+    """Queue one notice per invitation and key; one that went out already is not sent again.
 
     The unique constraint on (invitation, kind, key) makes a second click, or a colleague's
-    click at the same moment, queue nothing more. Returns how many were queued.
+    click at the same moment, queue nothing more; a notice that failed is queued again.
+    Returns how many were queued.
     """
     ids = list(invitations.values_list("pk", flat=True))
+    now = timezone.now()
     with transaction.atomic():
-        before = set(
-            Notice.objects.filter(invitation_id__in=ids, kind=kind, key=key).values_list(
+        existing = Notice.objects.filter(invitation_id__in=ids, kind=kind, key=key)
+        done = set(
+            existing.exclude(delivery=Notice.Delivery.FAILED).values_list(
                 "invitation_id", flat=True
             )
         )
-        now = timezone.now()
+        retry = list(
+            existing.select_for_update()
+            .filter(delivery=Notice.Delivery.FAILED)
+            .values_list("pk", flat=True)
+        )
+        Notice.objects.filter(pk__in=retry).update(
+            delivery=Notice.Delivery.QUEUED, queued_at=now, attempts=0, delivery_error=""
+        )
         Notice.objects.bulk_create(
             [
                 Notice(
@@ -139,23 +151,23 @@ def queue_notices(*, invitations, kind: str, key: str, sent_by=None) -> int:
                     queued_at=now,
                 )
                 for pk in ids
-                if pk not in before
+                if pk not in done
             ],
             ignore_conflicts=True,
         )
-        new = list(
+        queued = list(
             Notice.objects.filter(
-                invitation_id__in=set(ids) - before,
+                invitation_id__in=set(ids) - done,
                 kind=kind,
                 key=key,
                 delivery=Notice.Delivery.QUEUED,
             ).values_list("pk", flat=True)
         )
-        for notice_id in new:
+        for notice_id in queued:
             transaction.on_commit(partial(send_notice.enqueue, notice_id))
     if sent_by is not None:
-        logger.info("notices queued: kind=%s count=%d user=%s", kind, len(new), sent_by.pk)
-    return len(new)
+        logger.info("notices queued: kind=%s count=%d user=%s", kind, len(queued), sent_by.pk)
+    return len(queued)
 
 
 def send_reminders(*, meeting: Meeting, sent_by) -> int:

@@ -319,3 +319,31 @@ def test_only_one_substitute_per_invitation(answered_round, client):
         {"name": "Zweite Person", "email": "zwei@example.org"},
     )
     assert "Sie haben bereits eine Vertretung benannt." in response.content.decode()
+
+
+def test_failed_reminder_is_shown_and_can_be_sent_again_the_same_day(
+    answered_round, staff, staff_user, settings, django_capture_on_commit_callbacks
+):
+    meeting, people = answered_round
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 1},
+        }
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        send_reminders(meeting=meeting, sent_by=staff_user)
+    for _attempt in range(5):  # transient: retried with back-off until the attempts run out
+        send_notice.call(Notice.objects.get().pk)
+    notice = Notice.objects.get()
+    assert notice.delivery == "failed"
+    assert "ConnectionRefusedError" in notice.delivery_error
+    page = staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/").content.decode()
+    assert "Erinnerung: fehlgeschlagen" in page
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_reminders(meeting=meeting, sent_by=staff_user) == 1
+    run_worker()
+    assert recipients() == Counter({people["open"].contact.email: 1})
+    assert Notice.objects.get().delivery == "sent"
