@@ -275,14 +275,7 @@ def name_substitute(*, invitation: Invitation, name: str, email: str) -> Invitat
         if locked.substitutes.exists():
             raise ValidationError(_("You have already named someone to stand in for you."))
         organisation = locked.contact.organisation
-        contact = organisation.contacts.filter(email__iexact=email).first()
-        if contact is None:
-            contact = ContactPerson.objects.create(
-                organisation=organisation,
-                name=name,
-                email=email,
-                visibility=ContactPerson.Visibility.STAFF,
-            )
+        contact = contact_by_email(organisation, name=name, email=email)
         if contact.pk == locked.contact_id:
             raise ValidationError(_("This is your own address. Please give the substitute's."))
         if not contact.receives_invitations:
@@ -316,16 +309,22 @@ def invite_guest(
         if organisation.pk is None:
             organisation.slug = unique_slug(organisation.name)
             organisation.save()
-        contact = organisation.contacts.filter(email__iexact=email).first()
-        if contact is None:
-            contact = ContactPerson.objects.create(
-                organisation=organisation,
-                name=name,
-                email=email,
-                role=role,
-                visibility=ContactPerson.Visibility.STAFF,
-            )
+        contact = contact_by_email(organisation, name=name, email=email, role=role)
         return add_invitations(meeting=meeting, contacts=[contact], reason=Invitation.Reason.STAFF)
+
+
+def contact_by_email(organisation: Organisation, *, name: str, email: str, role: str = ""):
+    """The organisation's contact with this address, or a new one only staff and it can see."""
+    contact = organisation.contacts.filter(email__iexact=email).first()
+    if contact is None:
+        contact = ContactPerson.objects.create(
+            organisation=organisation,
+            name=name,
+            email=email,
+            role=role,
+            visibility=ContactPerson.Visibility.STAFF,
+        )
+    return contact
 
 
 def unique_slug(name: str) -> str:

@@ -60,18 +60,21 @@ def mark_notified(invitation: Invitation) -> None:
     )
 
 
+def send_locked(queryset, pk: int, build, retry) -> tuple[str, MailState | None]:
+    """Lock the queued record `pk`, send the message `build` makes for it, store the outcome."""
+    record = queryset.select_for_update(of=("self",)).filter(pk=pk, delivery="queued").first()
+    if record is None:
+        return "skipped", None
+    return deliver(record, build(record), retry), record
+
+
 @task()
 def send_invitation(invitation_id: int) -> str:
+    invitations = Invitation.objects.select_related("meeting__theme", "contact__organisation")
     with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("meeting__theme", "contact__organisation")
-            .filter(pk=invitation_id, delivery=Invitation.Delivery.QUEUED)
-            .first()
+        result, invitation = send_locked(
+            invitations, invitation_id, invitation_message, send_invitation
         )
-        if invitation is None:
-            return "skipped"
-        result = deliver(invitation, invitation_message(invitation), send_invitation)
         if result == "sent":
             mark_notified(invitation)
     return result
@@ -79,16 +82,11 @@ def send_invitation(invitation_id: int) -> str:
 
 @task()
 def send_notice(notice_id: int) -> str:
+    notices = Notice.objects.select_related(
+        "invitation__meeting__theme", "invitation__contact__organisation"
+    )
     with transaction.atomic():
-        notice = (
-            Notice.objects.select_for_update(of=("self",))
-            .select_related("invitation__meeting__theme", "invitation__contact__organisation")
-            .filter(pk=notice_id, delivery=Notice.Delivery.QUEUED)
-            .first()
-        )
-        if notice is None:
-            return "skipped"
-        result = deliver(notice, notice_message(notice), send_notice)
+        result, notice = send_locked(notices, notice_id, notice_message, send_notice)
         if result == "sent" and notice.kind in (Notice.Kind.CHANGE, Notice.Kind.CANCELLATION):
             mark_notified(notice.invitation)
     return result
