@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from meetings import views as meeting_views
 from meetings.urls import staff_urlpatterns
@@ -11,6 +12,8 @@ admin.site.site_header = admin.site.site_title = f"{settings.NETWORK_NAME} · Ve
 admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico where a page names no icon (the admin, files opened directly).
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg")), name="favicon"),
     path("", organisation_views.home, name="home"),
     path("organisationen/", include("organisations.urls")),
     path("treffen/", include("meetings.urls")),

@@ -13,6 +13,7 @@ LOGIN = "login"  # anonymous users are sent to the login page
 MATRIX = [
     ("home", "get", "/", [200, 200, 200, 200, 200]),
     ("impressum", "get", "/impressum/", [200, 200, 200, 200, 200]),
+    ("favicon", "get", "/favicon.ico", [302] * 5),
     ("datenschutz", "get", "/datenschutz/", [200, 200, 200, 200, 200]),
     ("organisations:list", "get", "/organisationen/", [200, 200, 200, 200, 200]),
     ("organisations:detail", "get", "/organisationen/{a}/", [200, 200, 200, 200, 200]),
