@@ -127,6 +127,8 @@ def queue_notices(*, invitations, kind: str, key: str, sent_by=None) -> int:
     ids = list(invitations.values_list("pk", flat=True))
     now = timezone.now()
     with transaction.atomic():
+        # A colleague's click for the same people waits here, then finds their notices queued.
+        list(Invitation.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
         existing = Notice.objects.filter(invitation_id__in=ids, kind=kind, key=key)
         done = set(
             existing.exclude(delivery=Notice.Delivery.FAILED).values_list(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from meetings.models import Invitation
-from meetings.services import requeue_stuck, send_invitations
+from meetings.services import requeue_stuck, send_invitations, send_reminders
 from meetings.tasks import send_invitation
 from tests.factories import ContactPersonFactory, InvitationFactory, MeetingFactory
 
@@ -190,20 +190,23 @@ def test_name_with_line_breaks_stays_out_of_the_headers(
     assert mail.outbox[0].recipients() == [contact.email]
 
 
-def test_two_staff_sending_at_once_queue_each_invitation_once(round_of_three, staff_user):
+@pytest.mark.parametrize("send", [send_invitations, send_reminders])
+def test_two_staff_sending_at_once_queue_each_mail_once(round_of_three, staff_user, send):
     if connection.vendor != "postgresql":
         pytest.skip(
             "Concurrent writers need PostgreSQL here: SQLite's in-memory test database (shared "
             "cache) answers a second writer with 'table is locked' instead of waiting."
         )
     meeting, invitations = round_of_three
+    if send is send_reminders:
+        Invitation.objects.update(delivery=Invitation.Delivery.SENT)
     start = threading.Barrier(2)
     counts = []
 
     def click():
         start.wait()
         try:
-            counts.append(send_invitations(meeting=meeting, sent_by=staff_user))
+            counts.append(send(meeting=meeting, sent_by=staff_user))
         finally:
             connection.close()
 
