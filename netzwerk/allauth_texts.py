@@ -8,6 +8,10 @@ locale/de/LC_MESSAGES/django.po, which Django prefers over the app's catalogue.
 from django.utils.translation import gettext_noop
 
 ALLAUTH_TEXTS = [
+    gettext_noop("You are about to generate a new set of recovery codes for your account."),
+    gettext_noop(
+        "You are about to deactivate authenticator app based authentication. Are you sure?"
+    ),
     gettext_noop("You cannot remove your primary email address."),
     gettext_noop("Please type your current password."),
     gettext_noop("You cannot add more than %d email addresses."),

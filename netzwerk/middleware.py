@@ -1,5 +1,13 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+# Where staff need a second factor: the office's pages and the admin.
+STAFF_AREAS = ("/geschaeftsstelle/", "/admin/")
 
 
 def language(get_response):
@@ -17,5 +25,33 @@ def language(get_response):
         response = get_response(request)
         response.headers.setdefault("Content-Language", code)
         return response
+
+    return middleware
+
+
+def staff_second_factor(get_response):
+    """Staff reach the office's pages and the admin only with a second factor set up.
+
+    allauth asks for that factor at every login of an account that has one, so a session of
+    such an account has passed it. Staff without one are led to set it up first.
+    """
+
+    def middleware(request):
+        user = request.user
+        if (
+            request.path.startswith(STAFF_AREAS)
+            and user.is_authenticated
+            and user.is_staff
+            and not is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Office pages hold personal data: please set up a second factor first, "
+                    "an authenticator app or a security key."
+                ),
+            )
+            return redirect("mfa_index")
+        return get_response(request)
 
     return middleware

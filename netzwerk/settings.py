@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
     "django_htmx",
     "django_tasks_db",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "netzwerk.middleware.staff_second_factor",
 ]
 
 ROOT_URLCONF = "netzwerk.urls"
@@ -162,6 +164,15 @@ ACCOUNT_USER_DISPLAY = "organisations.adapter.user_display"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NETWORK_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+
+# Second factor (allauth.mfa): required for staff before the office pages and the admin
+# (netzwerk.middleware.staff_second_factor); open to every member.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = NETWORK_NAME
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING  # http://127.0.0.1 in development
+# Development only (allauth refuses it with DEBUG off): the demo's staff login takes this code.
+MFA_TOTP_INSECURE_BYPASS_CODE = "123456" if DEBUG else None
 
 # Mail: console in development unless MAIL_URL-style settings are given.
 EMAIL_DIR = DATA_DIR / "mail"

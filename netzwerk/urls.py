@@ -35,6 +35,12 @@ urlpatterns = [
     ),
     path("konto/", organisation_views.account, name="account"),
     path("konto/", include("allauth.urls")),
+    # The admin's own login form knows no second factor: everyone logs in through allauth.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="admin_login",
+    ),
     path("admin/", admin.site.urls),
     path("impressum/", TemplateView.as_view(template_name="impressum.html"), name="impressum"),
     path(

@@ -2,6 +2,12 @@
 organisation B), anonymous."""
 
 import pytest
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.test import Client
 from django.utils import timezone
 
@@ -12,6 +18,8 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +46,16 @@ def org_b(db):
 
 @pytest.fixture
 def staff_user(db):
-    return UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+    """Staff with a second factor (an authenticator app), as the office pages require."""
+    user = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+    TOTP.activate(user, STAFF_TOTP_SECRET)
+    return user
+
+
+def totp_code(secret: str = STAFF_TOTP_SECRET) -> str:
+    """The code an authenticator app shows now for `secret`."""
+    counter = next(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 @pytest.fixture

@@ -200,11 +200,15 @@ MATRIX = [
     ("account_email", "get", "/konto/email/", [LOGIN, 200, 200, 200, 200]),
     ("account_change_password", "get", "/konto/password/change/", [LOGIN, 200, 200, 200, 200]),
     ("set_language", "post", "/i18n/setlang/", [302, 302, 302, 302, 302]),
+    ("mfa_index", "get", "/konto/2fa/", [LOGIN, 200, 200, 200, 200]),
+    ("mfa_activate_totp", "get", "/konto/2fa/totp/activate/", [LOGIN, 302, 302, 302, 302]),
+    ("admin_login", "get", "/admin/login/?next=/admin/", [302, 302, 302, 302, 302]),
 ]
 
 # Routes that are not pages of their own, or belong to libraries and are covered through the
 # rows above (allauth's flows are tested in tests/organisations/test_accounts.py).
-NOT_IN_MATRIX = {"account_"}  # prefix of allauth's route names
+# allauth's route names; its second-factor flows are tested in tests/organisations/test_mfa.py.
+NOT_IN_MATRIX = {"account_", "mfa_"}
 LIBRARY_NAMESPACES = {"admin"}
 
 

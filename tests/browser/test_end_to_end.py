@@ -21,6 +21,7 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from meetings.models import Invitation
+from tests.conftest import totp_code
 from tests.factories import PASSWORD, InvitationFactory, MeetingFactory
 
 pytestmark = [
@@ -90,6 +91,8 @@ def log_in(page, user):
     page.goto("/konto/login/")
     page.get_by_label("E-Mail-Adresse").fill(user.email)
     page.get_by_label("Passwort", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_label("Code").fill(totp_code())  # staff have a second factor
     page.get_by_role("button", name="Anmelden").click()
     expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
 

@@ -147,10 +147,11 @@ def test_round_page_query_count_is_fixed(django_assert_num_queries, staff, count
     meeting = MeetingFactory()
     for _ in range(count):
         InvitationFactory(meeting=meeting)
-    # 1 session, 2 user, 3 meeting, 4 notice counts, 5 invitation counts, 6 reminder
-    # recipients, 7 change notice recipients, 8-11 proposals (contacts: core circle, by topic,
-    # organisations with the topic, main contacts), 12 invitations with contacts, 13 notices
-    with django_assert_num_queries(13):
+    # 1 session, 2 user, 3 the staff's second factor, 4 meeting, 5 notice counts,
+    # 6 invitation counts, 7 reminder recipients, 8 change notice recipients, 9-12 proposals
+    # (contacts: core circle, by topic, organisations with the topic, main contacts),
+    # 13 invitations with contacts, 14 notices
+    with django_assert_num_queries(14):
         staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/")
 
 

@@ -4,6 +4,7 @@ import datetime
 import zoneinfo
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -414,6 +415,11 @@ class Command(BaseCommand):
             ("andere@example.org", f"Mitglied von {DEMO_OTHER_ORGANISATION}"),
         ]:
             self.stdout.write(f"  {email:24} password: {PASSWORD:15} {role}")
+        if settings.MFA_TOTP_INSECURE_BYPASS_CODE:
+            self.stdout.write(
+                "  staff@example.org has an authenticator app as second factor; in development "
+                f"(DEBUG) the code {settings.MFA_TOTP_INSECURE_BYPASS_CODE} is accepted."
+            )
 
     def create(self):
         topics = []
@@ -478,7 +484,8 @@ class Command(BaseCommand):
     def create_logins(self):
         editor_org = Organisation.objects.get(name=DEMO_EDITOR_ORGANISATION)
         other_org = Organisation.objects.get(name=DEMO_OTHER_ORGANISATION)
-        self.create_user("staff@example.org", "Sam", "Geschäftsstelle", is_staff=True)
+        staff = self.create_user("staff@example.org", "Sam", "Geschäftsstelle", is_staff=True)
+        TOTP.activate(staff, generate_totp_secret())
         for email, name, organisation, editor in [
             ("redaktion@example.org", ("Rita", "Redaktion"), editor_org, True),
             ("mitglied@example.org", ("Mika", "Mitglied"), editor_org, False),
