@@ -1,6 +1,5 @@
 """Workflows around invitations that span models or need locks."""
 
-import logging
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -12,9 +11,8 @@ from django.utils.translation import gettext as _
 
 from meetings.models import Invitation, Meeting, Notice
 from meetings.tasks import send_invitation, send_notice
+from netzwerk.security import log_event
 from organisations.models import ContactPerson, Organisation
-
-logger = logging.getLogger("netzwerk.security")
 
 
 def record_answer(*, invitation: Invitation, answer: str, persons: int, note: str) -> Invitation:
@@ -54,9 +52,7 @@ def send_invitations(*, meeting: Meeting, sent_by) -> int:
         )
         for invitation_id in invitations:
             transaction.on_commit(partial(send_invitation.enqueue, invitation_id))
-    logger.info(
-        "invitations queued: meeting=%s count=%d user=%s", meeting.pk, len(invitations), sent_by.pk
-    )
+    log_event("invitations_queued", user=sent_by, meeting=meeting.pk, count=len(invitations))
     return len(invitations)
 
 
@@ -168,7 +164,7 @@ def queue_notices(*, invitations, kind: str, key: str, sent_by=None) -> int:
         for notice_id in queued:
             transaction.on_commit(partial(send_notice.enqueue, notice_id))
     if sent_by is not None:
-        logger.info("notices queued: kind=%s count=%d user=%s", kind, len(queued), sent_by.pk)
+        log_event("notices_queued", user=sent_by, kind=kind, count=len(queued))
     return len(queued)
 
 

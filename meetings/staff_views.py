@@ -26,6 +26,7 @@ from meetings.services import (
     send_invitations,
     send_reminders,
 )
+from netzwerk.security import log_event
 from organisations.access import staff_required
 from organisations.models import ContactPerson
 
@@ -143,6 +144,7 @@ def spreadsheet_safe(value) -> str:
 def participants_csv(request, slug):
     meeting = get_object_or_404(Meeting, slug=slug)
     invitations = Invitation.objects.filter(meeting=meeting).select_related("contact__organisation")
+    log_event("export", request, kind="participants_csv", meeting=meeting.pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="teilnehmende-{meeting.slug}.csv"'
     response.write("\ufeff")  # lets spreadsheet programs recognise UTF-8

@@ -1,7 +1,11 @@
+import time
+
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -52,6 +56,32 @@ def staff_second_factor(get_response):
                 ),
             )
             return redirect("mfa_index")
+        return get_response(request)
+
+    return middleware
+
+
+def session_lifetime(get_response):
+    """End a logged-in session after SESSION_IDLE_TIMEOUT idle, or SESSION_COOKIE_AGE in all.
+
+    The last activity is written at most once a minute, so not every request saves the session.
+    """
+
+    def middleware(request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get("netzwerk_started", 0)  # set at login
+            seen = request.session.get("netzwerk_seen", 0)
+            idle = now - seen > settings.SESSION_IDLE_TIMEOUT
+            if idle or now - started > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                messages.info(
+                    request,
+                    _("For your safety you have been logged out. Please log in again."),
+                )
+                return redirect_to_login(request.get_full_path())
+            if now - seen >= 60:
+                request.session["netzwerk_seen"] = now
         return get_response(request)
 
     return middleware

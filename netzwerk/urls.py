@@ -48,3 +48,5 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler403 = "netzwerk.views.permission_denied"

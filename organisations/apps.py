@@ -18,4 +18,11 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
+        from netzwerk.security import on_login, on_login_failed, on_logout
+
         connection_created.connect(unicode_lower_for_sqlite)
+        user_logged_in.connect(on_login)
+        user_login_failed.connect(on_login_failed)
+        user_logged_out.connect(on_logout)

@@ -52,7 +52,9 @@ def test_send_queues_and_the_worker_sends_each_once(
     with caplog.at_level("INFO", logger="netzwerk.security"):
         assert queue(meeting, staff_user, django_capture_on_commit_callbacks) == 3
     assert mail.outbox == []  # the request only queues
-    assert f"meeting={meeting.pk} count=3 user={staff_user.pk}" in caplog.text
+    assert f"event=invitations_queued user={staff_user.pk} meeting={meeting.pk} count=3" in (
+        caplog.text
+    )
     run_worker()
 
     assert recipients() == Counter({invitation.contact.email: 1 for invitation in invitations})
