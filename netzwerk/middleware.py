@@ -6,8 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 # Where staff need a second factor: the office's pages and the admin.
@@ -62,7 +64,8 @@ def staff_second_factor(get_response):
 
 
 def session_lifetime(get_response):
-    """End a logged-in session after SESSION_IDLE_TIMEOUT idle, or SESSION_COOKIE_AGE in all.
+    """End a logged-in session after SESSION_IDLE_TIMEOUT idle, or SESSION_COOKIE_AGE in all;
+    answers to logged-in users are never cached.
 
     The last activity is written at most once a minute, so not every request saves the session.
     """
@@ -82,6 +85,24 @@ def session_lifetime(get_response):
                 return redirect_to_login(request.get_full_path())
             if now - seen >= 60:
                 request.session["netzwerk_seen"] = now
+            # What a logged-in user sees may hold personal data: no copy in any cache.
+            response = get_response(request)
+            add_never_cache_headers(response)
+            return response
+        return get_response(request)
+
+    return middleware
+
+
+ALLOWED_METHODS = ["GET", "HEAD", "POST"]
+
+
+def allowed_methods(get_response):
+    """TRACE, PUT, DELETE and the like answer 405 everywhere: no page uses them."""
+
+    def middleware(request):
+        if request.method not in ALLOWED_METHODS:
+            return HttpResponseNotAllowed(ALLOWED_METHODS)
         return get_response(request)
 
     return middleware

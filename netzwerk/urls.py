@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
 from meetings import views as meeting_views
 from meetings.urls import staff_urlpatterns
+from netzwerk import views as netzwerk_views
 from organisations import views as organisation_views
 
 admin.site.site_header = admin.site.site_title = f"{settings.NETWORK_NAME} · Verwaltung"
@@ -13,7 +13,7 @@ admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
     # Browsers ask for /favicon.ico where a page names no icon (the admin, files opened directly).
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg")), name="favicon"),
+    path("favicon.ico", netzwerk_views.favicon, name="favicon"),
     path("", organisation_views.home, name="home"),
     path("organisationen/", include("organisations.urls")),
     path("treffen/", include("meetings.urls")),

@@ -1,4 +1,5 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from netzwerk.security import log_event
 
@@ -10,3 +11,8 @@ def csrf_failure(request, reason=""):
 def permission_denied(request, exception=None):
     log_event("access_denied", request, path=request.path)
     return render(request, "403.html", status=403)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (the admin, files opened)."""
+    return redirect(static("img/favicon.svg"))
