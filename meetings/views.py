@@ -20,6 +20,7 @@ from meetings.services import (
     object_to_invitations,
     record_answer,
 )
+from netzwerk.security import rate_limited
 from organisations.models import Organisation, Topic, is_member
 
 
@@ -65,6 +66,7 @@ def invitation_for(token: str) -> Invitation:
 
 
 @never_cache
+@rate_limited("invitation_page")
 def invitation_answer(request, token):
     """The invitee's page, reached from the personal link; GET never changes anything."""
     invitation = invitation_for(token)
@@ -111,6 +113,7 @@ def answer_context(invitation: Invitation, **forms) -> dict:
 
 @never_cache
 @require_POST
+@rate_limited("invitation_page")
 def invitation_substitute(request, token):
     """Someone else from the invitee's organisation comes instead."""
     invitation = invitation_for(token)
@@ -135,6 +138,7 @@ def invitation_substitute(request, token):
 
 
 @require_POST
+@rate_limited("invitation_page")
 def invitation_objection(request, token):
     invitation = get_object_or_404(Invitation.objects.by_token(token))
     object_to_invitations(invitation=invitation)

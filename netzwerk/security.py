@@ -6,7 +6,9 @@ the user by id, the address, and ids of the objects concerned.
 
 import logging
 import time
+from functools import wraps
 
+from allauth.core.internal import ratelimit
 from django.conf import settings
 
 logger = logging.getLogger("netzwerk.security")
@@ -56,3 +58,25 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 def on_logout(sender, request, user, **kwargs):
     log_event("logout", request, user)
+
+
+def over_limit(request, action: str):
+    """A 429 answer once ACCOUNT_RATE_LIMITS[action] is used up, else None.
+
+    allauth's limiter, counted in the default cache that all processes share. Its public
+    `consume` leaves GET requests alone; the pages limited here are GET pages too, hence the
+    internal function with `limit_get` (pinned allauth version).
+    """
+    usage = ratelimit.consume(request, app="allauth.account", action=action, limit_get=True)
+    return None if usage is not None else ratelimit.respond_429(request)
+
+
+def rate_limited(action: str):
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            return over_limit(request, action) or view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -166,6 +166,9 @@ ACCOUNT_USER_DISPLAY = "organisations.adapter.user_display"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NETWORK_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Rate limits live in the default cache, shared by all worker processes (database or Redis).
+# Besides allauth's own: the personal invitation pages and the directory search.
+ACCOUNT_RATE_LIMITS = {"invitation_page": "30/m/ip", "directory_search": "120/m/ip"}
 
 # Second factor (allauth.mfa): required for staff before the office pages and the admin
 # (netzwerk.middleware.staff_second_factor); open to every member.

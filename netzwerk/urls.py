@@ -50,3 +50,4 @@ urlpatterns = [
 ]
 
 handler403 = "netzwerk.views.permission_denied"
+handler429 = "netzwerk.views.too_many_requests"

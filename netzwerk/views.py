@@ -16,3 +16,12 @@ def permission_denied(request, exception=None):
 def favicon(request):
     """Browsers ask for /favicon.ico where a page names no icon (the admin, files opened)."""
     return redirect(static("img/favicon.svg"))
+
+
+def too_many_requests(request, exception=None):
+    log_event(
+        "rate_limited",
+        request,
+        path=request.path if "/einladung/" not in request.path else "/einladung/…",
+    )
+    return render(request, "429.html", status=429)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetings.models import Invitation, Meeting
+from netzwerk.security import over_limit
 from organisations.access import (
     can_edit_organisation,
     get_contact_for_edit,
@@ -59,6 +60,10 @@ def account(request):
 
 
 def organisation_list(request):
+    if request.GET.get("q", "").strip():
+        limited = over_limit(request, "directory_search")
+        if limited:
+            return limited
     organisations = Organisation.objects.visible_to(request.user).for_list()
     filterset = OrganisationFilter(request.GET or None, queryset=organisations, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("seite"))
