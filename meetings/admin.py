@@ -2,13 +2,14 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from meetings.models import Invitation, Meeting, Notice
 from meetings.services import change_notice_recipients
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["title", "theme", "status", "when", "venue_name", "is_public"]
     list_filter = ["status", "theme", "is_public"]
     search_fields = ["title", "description", "venue_name", "venue_address"]

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from organisations.models import ContactPerson, Organisation, Region, Topic
 from organisations.services import invite_contact_to_account
@@ -38,7 +39,7 @@ class ContactPersonInline(admin.StackedInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "city", "in_core_circle", "listed_publicly"]
     list_filter = ["kind", "in_core_circle", "listed_publicly", "topics", "regions"]
     list_editable = ["in_core_circle", "listed_publicly"]
@@ -50,7 +51,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(admin.ModelAdmin):
+class ContactPersonAdmin(SimpleHistoryAdmin):
     list_display = [
         "name",
         "organisation",

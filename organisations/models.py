@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ()/\-]{4,28}[0-9]$",
@@ -185,6 +186,7 @@ class Organisation(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics, regions])
 
     class Meta:
         ordering = ["sort_name", "name"]
@@ -279,6 +281,7 @@ class ContactPerson(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ContactPersonQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["user"])
 
     class Meta:
         ordering = ["name"]
