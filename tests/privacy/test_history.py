@@ -35,9 +35,9 @@ def test_contact_and_meeting_changes_are_recorded(staff, member_contact):
 
     assert ContactPerson.history.filter(id=member_contact.pk).count() == 2
     assert list(
-        Meeting.history.filter(id=meeting.pk).order_by("history_date").values_list(
-            "status", flat=True
-        )
+        Meeting.history.filter(id=meeting.pk)
+        .order_by("history_date")
+        .values_list("status", flat=True)
     ) == ["scheduled", "cancelled"]
     assert staff.get(f"/admin/meetings/meeting/{meeting.pk}/history/").status_code == 200
 
