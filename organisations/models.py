@@ -217,19 +217,23 @@ class Organisation(models.Model):
 
 class ContactPersonQuerySet(models.QuerySet):
     def visible_to(self, user) -> ContactPersonQuerySet:
-        """Members see contacts shown to members, plus all of their own organisation."""
+        """Visitors see those who agreed to be shown publicly; members see contacts shown to
+        members, plus all of their own organisation."""
+        Visibility = ContactPerson.Visibility
         if not is_member(user):
-            return self.none()
+            return self.filter(visibility=Visibility.PUBLIC, organisation__listed_publicly=True)
         if user.is_staff:
             return self.all()
         own = contact_of(user)
         return self.filter(
-            Q(visibility=ContactPerson.Visibility.MEMBERS) | Q(organisation_id=own.organisation_id)
+            Q(visibility__in=[Visibility.MEMBERS, Visibility.PUBLIC])
+            | Q(organisation_id=own.organisation_id)
         )
 
 
 class ContactPerson(models.Model):
     class Visibility(models.TextChoices):
+        PUBLIC = "public", _("everyone, on the public pages too (with the person's consent)")
         MEMBERS = "members", _("members of the network")
         STAFF = "staff", _("staff and own organisation only")
 
@@ -276,6 +280,15 @@ class ContactPerson(models.Model):
     consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     consent_method = models.CharField(
         _("consent given"), max_length=20, choices=ConsentMethod.choices, blank=True
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent recorded by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("Who recorded the consent to public display, or its withdrawal."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

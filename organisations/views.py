@@ -97,7 +97,12 @@ def organisation_detail(request, slug):
 def organisation_edit(request, slug):
     organisation = get_organisation_for_edit(request, slug)
     form = OrganisationForm(request.POST or None, instance=organisation, prefix="org")
-    formset = ContactPersonFormSet(request.POST or None, instance=organisation, prefix="contacts")
+    formset = ContactPersonFormSet(
+        request.POST or None,
+        instance=organisation,
+        prefix="contacts",
+        form_kwargs={"editor": request.user},
+    )
     if request.method == "POST" and all([form.is_valid(), formset.is_valid()]):
         with transaction.atomic():
             form.save()
@@ -114,7 +119,9 @@ def organisation_edit(request, slug):
 def contact_edit(request, slug, pk):
     contact = get_contact_for_edit(request, slug, pk)
     can_grant = can_edit_organisation(request.user, contact.organisation)
-    form = ContactPersonForm(request.POST or None, instance=contact, can_grant_editor=can_grant)
+    form = ContactPersonForm(
+        request.POST or None, instance=contact, can_grant_editor=can_grant, editor=request.user
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The contact entry has been saved."))

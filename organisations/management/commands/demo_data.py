@@ -15,6 +15,13 @@ from django.utils.text import slugify
 from meetings.models import Meeting
 from organisations.models import ContactPerson, Organisation, Region, Topic
 
+# Who sees a demo contact, by position within the organisation.
+VISIBILITY = {
+    0: ContactPerson.Visibility.PUBLIC,
+    1: ContactPerson.Visibility.MEMBERS,
+    2: ContactPerson.Visibility.STAFF,
+    3: ContactPerson.Visibility.MEMBERS,
+}
 PASSWORD = "netzwerk-demo"  # noqa: S105 — demo logins, printed on purpose
 
 TOPICS = [
@@ -467,13 +474,13 @@ class Command(BaseCommand):
                     email=f"{slugify(person).replace('-', '.')}@{domain}.example.org",
                     phone=f"+49 {711 + number} {4000 + number * 17} {10 + position}",
                     is_editor=position == 0,
-                    visibility=ContactPerson.Visibility.STAFF
-                    if position == 2
-                    else ContactPerson.Visibility.MEMBERS,
+                    visibility=VISIBILITY[position],
                     receives_invitations=position != 3,
-                    consent_given_at=timezone.now(),
-                    consent_method=ContactPerson.ConsentMethod.WRITTEN,
                 )
+                if contact.visibility == ContactPerson.Visibility.PUBLIC:
+                    # The main contact agreed in writing to appear on the public pages.
+                    contact.consent_given_at = timezone.now()
+                    contact.consent_method = ContactPerson.ConsentMethod.WRITTEN
                 contact.full_clean()
                 contact.save()
                 contact.topics.set([topics[topic_ids[position % len(topic_ids)]]])
@@ -500,8 +507,6 @@ class Command(BaseCommand):
                 phone="+49 711 555 0100",
                 is_editor=editor,
                 user=user,
-                consent_given_at=timezone.now(),
-                consent_method=ContactPerson.ConsentMethod.SELF,
             )
             contact.full_clean()
             contact.save()
