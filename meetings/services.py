@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from meetings.models import Invitation, Meeting, Notice
 from meetings.tasks import send_invitation, send_notice
 from netzwerk.security import log_event
-from organisations.models import ContactPerson, Organisation
+from organisations.models import ContactPerson, Organisation, SuppressedAddress
 
 
 def record_answer(*, invitation: Invitation, answer: str, persons: int, note: str) -> Invitation:
@@ -339,6 +339,7 @@ def object_to_invitations(*, invitation: Invitation) -> None:
     contact = invitation.contact
     contact.receives_invitations = False
     contact.save(update_fields=["receives_invitations", "updated_at"])  # kept in the history
+    SuppressedAddress.add(contact.email)
 
 
 def record_attendance(*, meeting: Meeting, present_ids: set[int]) -> None:

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView, TemplateView
 from meetings import views as meeting_views
 from meetings.urls import staff_urlpatterns
 from netzwerk import views as netzwerk_views
+from organisations import privacy_views
 from organisations import views as organisation_views
 
 admin.site.site_header = admin.site.site_title = f"{settings.NETWORK_NAME} · Verwaltung"
@@ -29,11 +30,20 @@ urlpatterns = [
         name="invitation_objection",
     ),
     path("geschaeftsstelle/", organisation_views.staff_home, name="staff_home"),
+    path("geschaeftsstelle/personen/<int:pk>/", privacy_views.person_data, name="person_data"),
+    path(
+        "geschaeftsstelle/personen/<int:pk>.json",
+        privacy_views.person_data,
+        {"as_json": True},
+        name="person_data_json",
+    ),
     path(
         "geschaeftsstelle/treffen/",
         include((staff_urlpatterns, "meetings"), namespace="staff_meetings"),
     ),
     path("konto/", organisation_views.account, name="account"),
+    path("konto/meine-daten/", privacy_views.own_data, name="own_data"),
+    path("konto/meine-daten.json", privacy_views.own_data, {"as_json": True}, name="own_data_json"),
     path("konto/", include("allauth.urls")),
     # The admin's own login form knows no second factor: everyone logs in through allauth.
     path(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 
 from django.conf import settings
@@ -314,5 +315,42 @@ class ContactPerson(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
 
+    def save(self, *args, **kwargs):
+        # Someone who objected or was erased is never invited again, even when re-entered.
+        if self.pk is None and self.receives_invitations and SuppressedAddress.contains(self.email):
+            self.receives_invitations = False
+        super().save(*args, **kwargs)
+
     def get_edit_url(self) -> str:
         return reverse("organisations:contact_edit", args=[self.organisation.slug, self.pk])
+
+
+def address_hash(email: str) -> str:
+    """What the suppression list keeps of an address: a hash, not the address."""
+    return hashlib.sha256(f"netzwerk-suppression:{email.strip().lower()}".encode()).hexdigest()
+
+
+class SuppressedAddress(models.Model):
+    """An address that must never be invited again: the person objected or was erased.
+
+    Only the hash is kept, so an erased person's address is not readable here, yet an editor
+    entering it again later cannot send them invitations.
+    """
+
+    email_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+
+    def __str__(self) -> str:
+        return self.email_hash[:12]
+
+    @classmethod
+    def add(cls, email: str) -> None:
+        cls.objects.get_or_create(email_hash=address_hash(email))
+
+    @classmethod
+    def contains(cls, email: str) -> bool:
+        return cls.objects.filter(email_hash=address_hash(email)).exists()

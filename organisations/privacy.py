@@ -1,0 +1,158 @@
+"""The rights of a person under the DSGVO: access to all data held (Art. 15) and erasure
+(Art. 17).
+
+PERSON_DATA lists every place that holds data about a person, by the model and the field that
+points at the contact entry or the user account; a test fails when a model refers to a person
+and is neither listed here nor in NOT_EXPORTED with its reason.
+"""
+
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from organisations.models import ContactPerson, SuppressedAddress
+
+# (model label, lookup from that model to the person, whose: "contact" or "user")
+PERSON_DATA = [
+    ("organisations.contactperson", "pk", "contact"),
+    ("organisations.historicalcontactperson", "id", "contact"),
+    ("organisations.historicalcontactperson_topics", "contactperson", "contact"),
+    ("meetings.invitation", "contact", "contact"),
+    ("meetings.notice", "invitation__contact", "contact"),
+    ("auth.user", "pk", "user"),
+    ("account.emailaddress", "user", "user"),
+    ("mfa.authenticator", "user", "user"),
+    ("admin.logentry", "user", "user"),
+    ("organisations.historicalorganisation", "history_user", "user"),
+    ("organisations.historicalcontactperson", "history_user", "user"),
+    ("meetings.historicalmeeting", "history_user", "user"),
+]
+
+# Fields referring to a person that the export leaves out, and why.
+NOT_EXPORTED = {
+    ("organisations.contactperson", "user"): "the account is exported as auth.user",
+    ("organisations.contactperson", "consent_recorded_by"): (
+        "other people's entries, naming this person only as who recorded their consent"
+    ),
+    ("organisations.historicalcontactperson", "consent_recorded_by"): (
+        "the same, in the history of other people's entries"
+    ),
+}
+
+# Secrets that are never shown, not even to the person: they would open the account or links.
+SECRET_FIELDS = {
+    "auth.user": {"password"},
+    "mfa.authenticator": {"data"},
+    "meetings.invitation": {"nonce", "token_hash"},
+}
+
+
+def person_rows(contact: ContactPerson) -> list[tuple[str, object]]:
+    """(key, queryset) for every place with data about the person; the key is the model's
+    label, with ":changes_made" for the changes the person made to other records."""
+    owners = {"contact": contact, "user": contact.user}
+    rows = []
+    for label, lookup, whose in PERSON_DATA:
+        owner = owners[whose]
+        if owner is None:
+            continue
+        model = apps.get_model(label)
+        key = f"{label}:changes_made" if lookup == "history_user" else label
+        rows.append((key, model._default_manager.filter(**{lookup: owner.pk})))
+    return rows
+
+
+def export(contact: ContactPerson) -> dict:
+    """All data held about the person, as JSON-ready data: {model label: [rows]}."""
+    data = {}
+    for key, queryset in person_rows(contact):
+        hidden = SECRET_FIELDS.get(queryset.model._meta.label_lower, set())
+        fields = [f.attname for f in queryset.model._meta.concrete_fields if f.name not in hidden]
+        data[key] = list(queryset.values(*fields))
+    return data
+
+
+def readable(contact: ContactPerson) -> list[dict]:
+    """The export as sections with German headings and field names, for the page."""
+    sections = []
+    for key, rows in export(contact).items():
+        label, _sep, part = key.partition(":")
+        model = apps.get_model(label)
+        names = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+        title = str(model._meta.verbose_name_plural)
+        if part:
+            title = _("%(records)s: changes the person made") % {"records": title}
+        sections.append(
+            {
+                "label": key,
+                "title": title,
+                "rows": [
+                    [(names.get(key, key), value) for key, value in row.items()] for row in rows
+                ],
+            }
+        )
+    return sections
+
+
+ERASED_NAME = "Gelöschte Person"
+
+
+@transaction.atomic
+def erase(contact: ContactPerson) -> None:
+    """Anonymise the person everywhere; keep a hash of the address so objections still hold.
+
+    Aggregate attendance figures stay: the meeting keeps its counts, the invitation rows stay
+    with their answers, but nothing in them points to who the person was.
+    """
+    from meetings.models import Invitation, Notice
+
+    HistoricalContactPerson = apps.get_model("organisations", "historicalcontactperson")
+    SuppressedAddress.add(contact.email)
+    user = contact.user
+    invitations = Invitation.objects.filter(contact=contact)
+    Notice.objects.filter(invitation__in=invitations).update(delivery_error="")
+    invitations.update(note="", delivery_error="", revoked_at=None)
+    for invitation in invitations:
+        invitation.new_link()  # old links stop working
+        invitation.save(update_fields=["nonce", "token_hash"])
+    placeholder = f"geloescht-{contact.pk}@invalid.example"
+    ContactPerson.objects.filter(pk=contact.pk).update(
+        name=ERASED_NAME,
+        role="",
+        email=placeholder,
+        phone="",
+        user=None,
+        receives_invitations=False,
+        is_editor=False,
+        visibility=ContactPerson.Visibility.STAFF,
+        consent_given_at=None,
+        consent_method="",
+        consent_recorded_by=None,
+    )
+    contact.topics.clear()
+    HistoricalContactPerson.objects.filter(id=contact.pk).delete()  # the topics rows cascade
+    scrub_admin_log(contact, invitations)
+    if user is not None:
+        for label, lookup, whose in PERSON_DATA:
+            if whose == "user" and lookup == "history_user":
+                apps.get_model(label).objects.filter(history_user=user).update(history_user=None)
+        for model in (ContactPerson, HistoricalContactPerson):
+            model.objects.filter(consent_recorded_by=user).update(consent_recorded_by=None)
+        user.delete()  # e-mail addresses, second factors and its admin log go with it
+    contact.refresh_from_db()
+
+
+def scrub_admin_log(contact: ContactPerson, invitations) -> None:
+    """The admin's log names the objects it changed: those entries lose the name."""
+    from meetings.models import Invitation
+
+    for model, ids in [
+        (ContactPerson, [contact.pk]),
+        (Invitation, list(invitations.values_list("pk", flat=True))),
+    ]:
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in ids],
+        ).update(object_repr=_("erased person"), change_message="")
