@@ -181,6 +181,10 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING  # http://127.0.0.1 in dev
 # Development only (allauth refuses it with DEBUG off): the demo's staff login takes this code.
 MFA_TOTP_INSECURE_BYPASS_CODE = "123456" if DEBUG else None
 
+# Personal data past this many days is removed by `manage.py retention` (run daily): answer
+# notes and mail errors of past meetings, task records, history of deleted contact persons.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 365)
+
 # Mail: console in development unless MAIL_URL-style settings are given.
 EMAIL_DIR = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{NETWORK_NAME} <{NETWORK_EMAIL}>")

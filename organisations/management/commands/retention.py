@@ -1,0 +1,55 @@
+"""Remove personal data whose retention period has passed. Meant to run daily (cron, systemd
+timer); RETENTION_DAYS sets the period (default 365 days)."""
+
+import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from meetings.models import Invitation, Notice
+
+
+class Command(BaseCommand):
+    help = "Remove answer notes, mail errors and task records past the retention period."
+
+    def handle(self, **options):
+        cutoff = timezone.now() - datetime.timedelta(days=settings.RETENTION_DAYS)
+        past = Invitation.objects.filter(meeting__until__lt=cutoff)
+        HistoricalContactPerson = apps.get_model("organisations", "historicalcontactperson")
+        with transaction.atomic():
+            notes = past.exclude(note="").update(note="")
+            errors = past.exclude(delivery_error="").update(delivery_error="")
+            errors += (
+                Notice.objects.filter(invitation__in=past)
+                .exclude(delivery_error="")
+                .update(delivery_error="")
+            )
+            # Sent mails leave their task records behind: arguments, results, tracebacks.
+            tasks, _ = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()
+            # Former contact persons: entries deleted from the directory long enough ago
+            # leave nothing behind in the change history either.
+            former = HistoricalContactPerson.objects.filter(
+                history_type="-", history_date__lt=cutoff
+            ).values("id")
+            history, _ = HistoricalContactPerson.objects.filter(id__in=former).delete()
+        files = remove_old_mail_files(cutoff)
+        self.stdout.write(
+            f"retention ({settings.RETENTION_DAYS} days): {notes} answer notes, "
+            f"{errors} mail errors, {tasks} task records, {history} history records "
+            f"of former contact persons, {files} mail files removed"
+        )
+
+
+def remove_old_mail_files(cutoff) -> int:
+    """Development writes mails, bodies included, into EMAIL_DIR; old ones go too."""
+    removed = 0
+    if settings.EMAIL_DIR.is_dir():
+        for path in settings.EMAIL_DIR.iterdir():
+            if path.is_file() and path.stat().st_mtime < cutoff.timestamp():
+                path.unlink()
+                removed += 1
+    return removed
