@@ -40,6 +40,9 @@ NETWORK_NAME = os.environ.get("NETWORK_NAME", "Netzwerk Flüchtlingsarbeit Baden
 NETWORK_OPERATOR = os.environ.get("NETWORK_OPERATOR", "Flüchtlingsrat Baden-Württemberg e. V.")
 NETWORK_ADDRESS = os.environ.get("NETWORK_ADDRESS", "Hauptstätter Straße 57, 70178 Stuttgart")
 NETWORK_EMAIL = os.environ.get("NETWORK_EMAIL", "info@example.org")
+# For the privacy notice (/datenschutz/): who hosts the app and who delivers its mail.
+PRIVACY_HOSTING = os.environ.get("PRIVACY_HOSTING", "")
+PRIVACY_MAIL_PROVIDER = os.environ.get("PRIVACY_MAIL_PROVIDER", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -53,9 +53,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("impressum/", TemplateView.as_view(template_name="impressum.html"), name="impressum"),
-    path(
-        "datenschutz/", TemplateView.as_view(template_name="datenschutz.html"), name="datenschutz"
-    ),
+    path("datenschutz/", netzwerk_views.privacy_notice, name="datenschutz"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

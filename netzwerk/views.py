@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
@@ -25,3 +26,14 @@ def too_many_requests(request, exception=None):
         path=request.path if "/einladung/" not in request.path else "/einladung/…",
     )
     return render(request, "429.html", status=429)
+
+
+def privacy_notice(request):
+    """The privacy notice: a template the coordinator completes through the settings."""
+    context = {
+        "retention_days": settings.RETENTION_DAYS,
+        "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
+        "hosting": settings.PRIVACY_HOSTING,
+        "mail_provider": settings.PRIVACY_MAIL_PROVIDER,
+    }
+    return render(request, "datenschutz.html", context)
