@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -106,3 +106,22 @@ def allowed_methods(get_response):
         return get_response(request)
 
     return middleware
+
+
+class NumbersTooLarge:
+    """A number beyond 64 bits in a form or a list of ids answers with the 400 page.
+
+    SQLite cannot bind such integers and raises OverflowError, which Django's form fields do
+    not catch (PostgreSQL simply finds nothing); the request is bad input, not a server error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):
+            return render(request, "400.html", status=400)
+        return None

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -147,9 +148,10 @@ def contact_invite(request, slug, pk):
             % {"name": contact.name, "email": contact.email},
         )
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+    if not (safe and next_url.startswith("/")):
         next_url = contact.organisation.get_absolute_url()
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url)
 
 
 @staff_required

@@ -104,6 +104,7 @@ def test_generated_bad_input_never_answers_500_nor_changes_rights(request, matri
 
     @settings(
         max_examples=4,
+        derandomize=True,  # the same inputs in every CI run; explore with derandomize off
         deadline=None,
         database=None,
         suppress_health_check=[
