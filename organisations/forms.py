@@ -66,6 +66,9 @@ class ContactPersonForm(forms.ModelForm):
         help_text=_("Needed when someone else's entry is shown publicly for the first time."),
     )
 
+    field_order = ["name", "role", "email", "phone", "topics", "receives_invitations"]
+    field_order += ["visibility", "consent_method", "is_editor"]
+
     def __init__(self, *args, can_grant_editor: bool = True, editor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.editor = editor

@@ -11,6 +11,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organisations.models import ContactPerson, SuppressedAddress
 
@@ -74,22 +75,56 @@ def export(contact: ContactPerson) -> dict:
     return data
 
 
+TITLES = {
+    "organisations.contactperson": gettext_lazy("Contact entry"),
+    "organisations.historicalcontactperson": gettext_lazy("Earlier versions of the entry"),
+    "organisations.historicalcontactperson_topics": gettext_lazy(
+        "Topics in earlier versions of the entry"
+    ),
+    "meetings.invitation": gettext_lazy("Invitations and answers"),
+    "meetings.notice": gettext_lazy("Reminders, change notices and confirmations"),
+    "auth.user": gettext_lazy("User account"),
+    "account.emailaddress": gettext_lazy("E-mail addresses of the account"),
+    "mfa.authenticator": gettext_lazy("Second factors (without their secrets)"),
+    "admin.logentry": gettext_lazy("Changes made in the administration"),
+    "organisations.historicalorganisation:changes_made": gettext_lazy(
+        "Changes the person made to organisations"
+    ),
+    "organisations.historicalcontactperson:changes_made": gettext_lazy(
+        "Changes the person made to contact entries"
+    ),
+    "meetings.historicalmeeting:changes_made": gettext_lazy("Changes the person made to meetings"),
+}
+
+
+def shown(field, value):
+    """A stored value as a person reads it: labels of choices, yes and no."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field is not None and field.choices and value not in (None, ""):
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
 def readable(contact: ContactPerson) -> list[dict]:
     """The export as sections with German headings and field names, for the page."""
     sections = []
     for key, rows in export(contact).items():
-        label, _sep, part = key.partition(":")
-        model = apps.get_model(label)
-        names = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
-        title = str(model._meta.verbose_name_plural)
-        if part:
-            title = _("%(records)s: changes the person made") % {"records": title}
+        model = apps.get_model(key.partition(":")[0])
+        fields = {f.attname: f for f in model._meta.concrete_fields}
         sections.append(
             {
                 "label": key,
-                "title": title,
+                "title": TITLES.get(key, model._meta.verbose_name_plural),
                 "rows": [
-                    [(names.get(key, key), value) for key, value in row.items()] for row in rows
+                    [
+                        (
+                            fields[name].verbose_name if name in fields else name,
+                            shown(fields.get(name), value),
+                        )
+                        for name, value in row.items()
+                    ]
+                    for row in rows
                 ],
             }
         )
