@@ -65,7 +65,13 @@ def test_a_member_sees_and_downloads_all_their_data(zoe):
 
     page = client.get("/konto/meine-daten/")
     assert page.status_code == 200
-    for text in [NAME, EMAIL, "Ich brauche Dolmetschung (Farsi).", "Einladungen und Antworten", "Erinnerungen"]:
+    for text in [
+        NAME,
+        EMAIL,
+        "Ich brauche Dolmetschung (Farsi).",
+        "Einladungen und Antworten",
+        "Erinnerungen",
+    ]:
         assert text in page.text
 
     download = client.get("/konto/meine-daten.json")

@@ -2,9 +2,16 @@
 (login codes, resets, logout: tests/organisations/test_accounts.py; sessions:
 test_sessions.py; second factor: tests/organisations/test_mfa.py)."""
 
+import datetime
+import re
+
 import pytest
-from django.contrib.auth import get_user_model
+import time_machine
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from tests.factories import PASSWORD
 
@@ -62,3 +69,31 @@ def test_failed_logins_are_throttled_per_address(db):
 
 def test_migrations_create_no_account(db):
     assert not get_user_model().objects.exists()
+
+
+def test_login_codes_expire(member_contact):
+    start = timezone.now()
+    client = Client()
+    with time_machine.travel(start, tick=False) as clock:
+        client.post("/konto/login/code/", {"email": member_contact.email})
+        code = re.search(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", mail.outbox[0].body).group(0)
+        clock.shift(datetime.timedelta(minutes=4))
+
+        client.post("/konto/login/code/confirm/", {"code": code})
+
+    assert SESSION_KEY not in client.session
+
+
+def test_password_reset_links_expire(member_contact):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        Client().post("/konto/password/reset/", {"email": member_contact.email})
+        link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+        path = "/" + link.split("/", 3)[3]
+        assert 'name="password1"' in Client().get(path, follow=True).text
+        clock.shift(datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60))
+
+        page = Client().get(path, follow=True).text
+
+    assert 'name="password1"' not in page
+    assert "Neues Passwort festlegen" not in page

@@ -73,3 +73,13 @@ def test_error_pages_are_german_and_show_no_traceback(settings, member):
     bad = Client(raise_request_exception=False).get("/", HTTP_HOST="böse.example")
     assert bad.status_code == 400
     assert "Traceback" not in bad.text and "<html" in bad.text
+
+
+def test_server_error_page_is_german_without_traceback(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+
+    assert response.status_code == 500
+    text = response.content.decode()
+    assert "Fehler auf dem Server" in text and "Traceback" not in text
