@@ -21,7 +21,14 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DEBUG", "TESTING", "SECRET_KEY", "PYTEST_CURRENT_TEST")
+        if key
+        not in (
+            "DEBUG",
+            "TESTING",
+            "SECRET_KEY",
+            "PYTEST_CURRENT_TEST",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for Playwright
+        )
     }
     return subprocess.run(  # noqa: S603 — fixed arguments
         [sys.executable, *args],
