@@ -1,5 +1,6 @@
 """Workflows around invitations that span models or need locks."""
 
+import datetime
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -27,8 +28,17 @@ def record_answer(*, invitation: Invitation, answer: str, persons: int, note: st
     return locked
 
 
+# A mail still queued after this long lost its task (a worker died mid-send): "send" queues
+# it again. Sending twice cannot happen: the task sends only while the row says queued.
+STUCK_AFTER = datetime.timedelta(minutes=10)
+
+
+def stuck() -> Q:
+    return Q(delivery=Invitation.Delivery.QUEUED, queued_at__lt=timezone.now() - STUCK_AFTER)
+
+
 def send_invitations(*, meeting: Meeting, sent_by) -> int:
-    """Queue one mail per invitation not sent yet (or failed); returns how many were queued.
+    """Queue one mail per invitation not sent yet, failed or stuck; returns how many.
 
     The row locks make a second click, or a colleague clicking at the same moment, find
     nothing left to queue.
@@ -36,11 +46,9 @@ def send_invitations(*, meeting: Meeting, sent_by) -> int:
     with transaction.atomic():
         invitations = list(
             Invitation.objects.select_for_update()
+            .filter(meeting=meeting, revoked_at__isnull=True, contact__receives_invitations=True)
             .filter(
-                meeting=meeting,
-                delivery__in=[Invitation.Delivery.DRAFT, Invitation.Delivery.FAILED],
-                revoked_at__isnull=True,
-                contact__receives_invitations=True,
+                Q(delivery__in=[Invitation.Delivery.DRAFT, Invitation.Delivery.FAILED]) | stuck()
             )
             .values_list("pk", flat=True)
         )
@@ -116,8 +124,9 @@ def sendable(meeting: Meeting):
 def queue_notices(*, invitations, kind: str, key: str, sent_by=None) -> int:
     """Queue one notice per invitation and key; one that went out already is not sent again.
 
-    The unique constraint on (invitation, kind, key) makes a second click, or a colleague's
-    click at the same moment, queue nothing more; a notice that failed is queued again.
+    The invitations' row locks, backed by the unique constraint on (invitation, kind, key),
+    make a second click or a colleague's click at the same moment queue nothing more; a notice
+    that failed is queued again.
     Returns how many were queued.
     """
     ids = list(invitations.values_list("pk", flat=True))
@@ -125,42 +134,25 @@ def queue_notices(*, invitations, kind: str, key: str, sent_by=None) -> int:
     with transaction.atomic():
         # A colleague's click for the same people waits here, then finds their notices queued.
         list(Invitation.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
-        existing = Notice.objects.filter(invitation_id__in=ids, kind=kind, key=key)
-        done = set(
-            existing.exclude(delivery=Notice.Delivery.FAILED).values_list(
-                "invitation_id", flat=True
+        existing = dict(
+            Notice.objects.filter(invitation_id__in=ids, kind=kind, key=key).values_list(
+                "invitation_id", "delivery"
             )
         )
-        retry = list(
-            existing.select_for_update()
-            .filter(delivery=Notice.Delivery.FAILED)
-            .values_list("pk", flat=True)
-        )
-        Notice.objects.filter(pk__in=retry).update(
+        failed = [pk for pk, delivery in existing.items() if delivery == Notice.Delivery.FAILED]
+        retried = Notice.objects.filter(invitation_id__in=failed, kind=kind, key=key)
+        queued = list(retried.values_list("pk", flat=True))
+        retried.update(
             delivery=Notice.Delivery.QUEUED, queued_at=now, attempts=0, delivery_error=""
         )
-        Notice.objects.bulk_create(
-            [
-                Notice(
-                    invitation_id=pk,
-                    kind=kind,
-                    key=key,
-                    delivery=Notice.Delivery.QUEUED,
-                    queued_at=now,
-                )
-                for pk in ids
-                if pk not in done
-            ],
-            ignore_conflicts=True,
+        new = Notice.objects.bulk_create(
+            Notice(
+                invitation_id=pk, kind=kind, key=key, delivery=Notice.Delivery.QUEUED, queued_at=now
+            )
+            for pk in ids
+            if pk not in existing
         )
-        queued = list(
-            Notice.objects.filter(
-                invitation_id__in=set(ids) - done,
-                kind=kind,
-                key=key,
-                delivery=Notice.Delivery.QUEUED,
-            ).values_list("pk", flat=True)
-        )
+        queued += [notice.pk for notice in new]
         for notice_id in queued:
             transaction.on_commit(partial(send_notice.enqueue, notice_id))
     if sent_by is not None:
@@ -193,18 +185,6 @@ def confirm_answer(*, invitation: Invitation) -> int:
         kind=Notice.Kind.CONFIRMATION,
         key=invitation.answered_at.isoformat(),
     )
-
-
-def requeue_stuck(*, meeting: Meeting) -> int:
-    """Enqueue again what is still queued, e.g. after a worker died; sent mails stay sent."""
-    invitations = list(
-        Invitation.objects.filter(meeting=meeting, delivery=Invitation.Delivery.QUEUED).values_list(
-            "pk", flat=True
-        )
-    )
-    for invitation_id in invitations:
-        send_invitation.enqueue(invitation_id)
-    return len(invitations)
 
 
 def propose_invitees(*, meeting: Meeting) -> list[tuple[ContactPerson, str]]:

@@ -25,6 +25,7 @@ from meetings.services import (
     send_change_notices,
     send_invitations,
     send_reminders,
+    stuck,
 )
 from netzwerk.security import log_event
 from organisations.access import staff_required
@@ -47,6 +48,7 @@ def round_counts(meeting: Meeting) -> dict:
         queued=Count("pk", filter=Q(delivery=Delivery.QUEUED)),
         sent=Count("pk", filter=Q(delivery=Delivery.SENT)),
         failed=Count("pk", filter=Q(delivery=Delivery.FAILED)),
+        stuck=Count("pk", filter=stuck()),
         yes=Count("pk", filter=Q(answer=Answer.YES)),
         maybe=Count("pk", filter=Q(answer=Answer.MAYBE)),
         no=Count("pk", filter=Q(answer=Answer.NO)),

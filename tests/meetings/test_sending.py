@@ -8,6 +8,7 @@ from collections import Counter
 from email import policy
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from meetings.models import Invitation
-from meetings.services import requeue_stuck, send_invitations, send_reminders
+from meetings.services import send_invitations, send_reminders
 from meetings.tasks import send_invitation
 from tests.factories import ContactPersonFactory, InvitationFactory, MeetingFactory
 
@@ -87,7 +88,7 @@ def test_task_run_twice_sends_once(round_of_three, staff_user, django_capture_on
 
 
 def test_worker_crash_mid_batch_then_restart_sends_the_rest_once(
-    round_of_three, staff_user, django_capture_on_commit_callbacks, monkeypatch
+    round_of_three, staff, staff_user, django_capture_on_commit_callbacks, monkeypatch
 ):
     meeting, invitations = round_of_three
     queue(meeting, staff_user, django_capture_on_commit_callbacks)
@@ -104,7 +105,13 @@ def test_worker_crash_mid_batch_then_restart_sends_the_rest_once(
     assert Invitation.objects.get(pk=invitations[1].pk).delivery == "queued"
     monkeypatch.setattr(mail.EmailMultiAlternatives, "send", real_send)
 
-    assert requeue_stuck(meeting=meeting) == 1
+    # The round page offers to send it again once it has been queued for a while.
+    assert send_invitations(meeting=meeting, sent_by=staff_user) == 0  # not stuck yet
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=11)):
+        page = staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/").text
+        assert "1 Einladung versenden" in page
+        with django_capture_on_commit_callbacks(execute=True):
+            assert send_invitations(meeting=meeting, sent_by=staff_user) == 1
     run_worker()
 
     assert recipients() == Counter({invitation.contact.email: 1 for invitation in invitations})
