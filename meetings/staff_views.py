@@ -270,9 +270,10 @@ def invitation_text(request, slug):
     return render(request, "meetings/staff/invitation_text.html", context)
 
 
+# kind in the URL → (who receives it, how it is sent, which mail it is)
 NOTICE_PAGES = {
-    "reminder": (reminder_recipients, send_reminders),
-    "change": (change_notice_recipients, send_change_notices),
+    "reminder": (reminder_recipients, send_reminders, lambda meeting: Notice.Kind.REMINDER),
+    "change": (change_notice_recipients, send_change_notices, change_notice_kind),
 }
 
 
@@ -280,7 +281,7 @@ NOTICE_PAGES = {
 def notice_round(request, slug, kind):
     """Reminders to those without an answer, or change notices: a preview, then one click."""
     meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
-    recipients, send = NOTICE_PAGES[kind]
+    recipients, send, mail_kind_of = NOTICE_PAGES[kind]
     if request.method == "POST":
         queued = send(meeting=meeting, sent_by=request.user)
         if queued:
@@ -293,7 +294,7 @@ def notice_round(request, slug, kind):
             messages.info(request, _("There is nobody to send this to (any more)."))
         return redirect("staff_meetings:round", slug=meeting.slug)
     invitations = list(recipients(meeting))
-    mail_kind = Notice.Kind.REMINDER if kind == "reminder" else change_notice_kind(meeting)
+    mail_kind = mail_kind_of(meeting)
     recipient = preview_recipient(request, invitations)
     context = {
         "meeting": meeting,

@@ -149,9 +149,10 @@ def erase(contact: ContactPerson) -> None:
     invitations = Invitation.objects.filter(contact=contact)
     Notice.objects.filter(invitation__in=invitations).update(delivery_error="")
     invitations.update(note="", delivery_error="", revoked_at=None)
-    for invitation in invitations:
+    relinked = list(invitations)
+    for invitation in relinked:
         invitation.new_link()  # old links stop working
-        invitation.save(update_fields=["nonce", "token_hash"])
+    Invitation.objects.bulk_update(relinked, ["nonce", "token_hash"])
     placeholder = f"geloescht-{contact.pk}@invalid.example"
     ContactPerson.objects.filter(pk=contact.pk).update(
         name=ERASED_NAME,
