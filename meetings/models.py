@@ -370,6 +370,13 @@ class MailState(models.Model):
     class Meta:
         abstract = True
 
+    def mark_sent(self, *also: str) -> None:
+        """Store that the mail went out (the sending task holds the row lock)."""
+        self.delivery = self.Delivery.SENT
+        self.sent_at = timezone.now()
+        self.delivery_error = ""
+        self.save(update_fields=["attempts", "delivery", "sent_at", "delivery_error", *also])
+
 
 class Invitation(MailState):
     class Reason(models.TextChoices):
@@ -453,6 +460,11 @@ class Invitation(MailState):
             self.new_link()
         super().save(*args, **kwargs)
 
+    def mark_sent(self, *also: str) -> None:
+        """The invitee now has the meeting as it stands (for offering change notices later)."""
+        self.notified_sequence = self.meeting.sequence
+        super().mark_sent("notified_sequence", *also)
+
     def new_link(self) -> None:
         """Give the invitation a fresh personal link (also how a link is revoked)."""
         self.nonce = secrets.token_hex(16)
@@ -508,3 +520,10 @@ class Notice(MailState):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.invitation}"
+
+    def mark_sent(self, *also: str) -> None:
+        super().mark_sent(*also)
+        if self.kind in (self.Kind.CHANGE, self.Kind.CANCELLATION):
+            Invitation.objects.filter(pk=self.invitation_id).update(
+                notified_sequence=self.invitation.meeting.sequence
+            )

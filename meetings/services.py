@@ -1,7 +1,6 @@
 """Workflows around invitations that span models or need locks."""
 
 import datetime
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from meetings.models import Invitation, Meeting, Notice
-from meetings.tasks import send_invitation, send_notice
+from meetings.tasks import deliver_invitations, deliver_notices, queue_in_batches
 from netzwerk.security import log_event
 from organisations.models import ContactPerson, Organisation, SuppressedAddress
 
@@ -58,8 +57,7 @@ def send_invitations(*, meeting: Meeting, sent_by) -> int:
             attempts=0,
             delivery_error="",
         )
-        for invitation_id in invitations:
-            transaction.on_commit(partial(send_invitation.enqueue, invitation_id))
+        queue_in_batches(deliver_invitations, invitations)
     log_event("invitations_queued", user=sent_by, meeting=meeting.pk, count=len(invitations))
     return len(invitations)
 
@@ -153,8 +151,7 @@ def queue_notices(*, invitations, kind: str, key: str, sent_by=None) -> int:
             if pk not in existing
         )
         queued += [notice.pk for notice in new]
-        for notice_id in queued:
-            transaction.on_commit(partial(send_notice.enqueue, notice_id))
+        queue_in_batches(deliver_notices, queued)
     if sent_by is not None:
         log_event("notices_queued", user=sent_by, kind=kind, count=len(queued))
     return len(queued)
@@ -275,7 +272,7 @@ def name_substitute(*, invitation: Invitation, name: str, email: str) -> Invitat
         locked.persons = 1
         locked.answered_at = now
         locked.save(update_fields=["answer", "persons", "answered_at", "updated_at"])
-        transaction.on_commit(partial(send_invitation.enqueue, substitute.pk))
+        queue_in_batches(deliver_invitations, [substitute.pk])
     return substitute
 
 

@@ -1,16 +1,22 @@
-"""Background work: sending mails, one task per mail.
+"""Background work: sending mails, in batches of up to BATCH_SIZE over one SMTP connection.
 
-Exactly once: a task sends only while its record (an invitation, or a notice after it) is
-`queued`, holding the record's row lock from the check until `sent` is committed. A second task
-for the same record (a re-click, a retry, a second worker) waits for that lock and then finds it
-sent. If the worker dies mid-send, the transaction rolls back and the record stays queued for the
-next run; the only window for a duplicate is a crash after the SMTP server accepted the mail and
-before the commit, and then the resent mail carries the same Message-ID.
+Exactly once: a mail is sent only while its record (an invitation, or a notice after it) is
+`queued`, holding the record's row lock from the check until `sent` is committed, one record
+after the other. A second task for the same record (a re-click, a retry, a second worker) waits
+for that lock and then finds it sent. If the worker dies mid-send, that record's transaction
+rolls back and it stays queued for the next run; the only window for a duplicate is a crash
+after the SMTP server accepted the mail and before the commit, and then the resent mail carries
+the same Message-ID.
 """
 
 import datetime
 import smtplib
+from collections import Counter
+from functools import partial
+from itertools import batched
 
+from django.core.mail import mailers
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
@@ -18,6 +24,7 @@ from django.utils import timezone
 from meetings.emails import invitation_message, notice_message
 from meetings.models import Invitation, MailState, Notice
 
+BATCH_SIZE = 50
 MAX_ATTEMPTS = 5
 # Failures the next try may not have: the server is busy, the network hiccups.
 TRANSIENT = (
@@ -32,61 +39,95 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=2**attempts)
 
 
-def deliver(record: MailState, message, retry) -> str:
+def batch_connection() -> SMTPBackend | None:
+    """The SMTP connection a batch shares, or None where each mail goes on its own (the
+    development backend writes one file per mail; the test outbox)."""
+    connection = mailers.default
+    return connection if isinstance(connection, SMTPBackend) else None
+
+
+def deliver(record: MailState, message, retry, connection: SMTPBackend | None) -> str:
     """Send `message` for the locked `record` and store the outcome on it."""
     record.attempts += 1
     try:
-        message.send()
+        if connection is None:
+            message.send()
+        else:
+            connection.open()  # again after a failure closed it
+            connection.send_messages([message])
     except (smtplib.SMTPException, OSError) as error:
+        if connection is not None:
+            connection.close()
         record.delivery_error = f"{type(error).__name__}: {error}"[:500]
         if isinstance(error, TRANSIENT) and record.attempts < MAX_ATTEMPTS:
             run_after = timezone.now() + retry_delay(record.attempts)
-            transaction.on_commit(lambda: retry.using(run_after=run_after).enqueue(record.pk))
+            transaction.on_commit(lambda: retry.using(run_after=run_after).enqueue([record.pk]))
         else:
             record.delivery = MailState.Delivery.FAILED
         record.save(update_fields=["attempts", "delivery", "delivery_error"])
         return "failed"
-    record.delivery = MailState.Delivery.SENT
-    record.sent_at = timezone.now()
-    record.delivery_error = ""
-    record.save(update_fields=["attempts", "delivery", "sent_at", "delivery_error"])
+    record.mark_sent()
     return "sent"
 
 
-def mark_notified(invitation: Invitation) -> None:
-    """The invitee now has the meeting as it stands (for offering change notices later)."""
-    Invitation.objects.filter(pk=invitation.pk).update(
-        notified_sequence=invitation.meeting.sequence
-    )
+def send_batch(queryset, ids: list[int], build, retry) -> dict[str, int]:
+    """Send the queued records among `ids` over one connection, each under its own row lock.
+
+    The records and what their mails show are read in one query; each is then locked, sent
+    and committed on its own. An unexpected error leaves its record queued (its transaction
+    rolls back) and does not hold up the rest; it is raised at the end, so the task shows as
+    failed.
+    """
+    records = queryset.in_bulk(ids)
+    results = Counter()
+    connection = batch_connection()
+    unexpected = None
+    try:
+        for pk in ids:
+            try:
+                result = send_one(records.get(pk), build, retry, connection)
+            except Exception as error:  # noqa: BLE001 (raised again after the batch)
+                unexpected = unexpected or error
+                if connection is not None:
+                    connection.close()
+            else:
+                results[result] += 1
+    finally:
+        if connection is not None:
+            connection.close()
+    if unexpected is not None:
+        raise unexpected
+    return dict(results)
 
 
-def send_locked(queryset, pk: int, build, retry) -> tuple[str, MailState | None]:
-    """Lock the queued record `pk`, send the message `build` makes for it, store the outcome."""
-    record = queryset.select_for_update(of=("self",)).filter(pk=pk, delivery="queued").first()
+@transaction.atomic
+def send_one(record: MailState | None, build, retry, connection) -> str:
+    """Lock `record` and send its mail if it is still queued; a second task waits, then skips."""
     if record is None:
-        return "skipped", None
-    return deliver(record, build(record), retry), record
+        return "skipped"
+    queued = type(record).objects.select_for_update().filter(pk=record.pk, delivery="queued")
+    attempts = queued.values_list("attempts", flat=True).first()
+    if attempts is None:
+        return "skipped"
+    record.attempts = attempts
+    return deliver(record, build(record), retry, connection)
+
+
+def queue_in_batches(task, ids: list[int]) -> None:
+    """Enqueue `task` for `ids` in batches once the surrounding transaction commits."""
+    for batch in batched(ids, BATCH_SIZE, strict=False):
+        transaction.on_commit(partial(task.enqueue, list(batch)))
 
 
 @task()
-def send_invitation(invitation_id: int) -> str:
+def deliver_invitations(invitation_ids: list[int]) -> dict[str, int]:
     invitations = Invitation.objects.select_related("meeting__theme", "contact__organisation")
-    with transaction.atomic():
-        result, invitation = send_locked(
-            invitations, invitation_id, invitation_message, send_invitation
-        )
-        if result == "sent":
-            mark_notified(invitation)
-    return result
+    return send_batch(invitations, invitation_ids, invitation_message, deliver_invitations)
 
 
 @task()
-def send_notice(notice_id: int) -> str:
+def deliver_notices(notice_ids: list[int]) -> dict[str, int]:
     notices = Notice.objects.select_related(
         "invitation__meeting__theme", "invitation__contact__organisation"
     )
-    with transaction.atomic():
-        result, notice = send_locked(notices, notice_id, notice_message, send_notice)
-        if result == "sent" and notice.kind in (Notice.Kind.CHANGE, Notice.Kind.CANCELLATION):
-            mark_notified(notice.invitation)
-    return result
+    return send_batch(notices, notice_ids, notice_message, deliver_notices)

@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from meetings.models import Invitation, Notice
 from meetings.services import send_change_notices, send_reminders
-from meetings.tasks import send_notice
+from meetings.tasks import deliver_notices
 from tests.factories import InvitationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -109,8 +109,8 @@ def test_notice_task_run_twice_sends_once(answered_round, staff_user):
     send_reminders(meeting=meeting, sent_by=staff_user)
     notice = Notice.objects.get()
 
-    assert send_notice.call(notice.pk) == "sent"
-    assert send_notice.call(notice.pk) == "skipped"
+    assert deliver_notices.call([notice.pk]) == {"sent": 1}
+    assert deliver_notices.call([notice.pk]) == {"skipped": 1}
     assert len(mail.outbox) == 1
 
 
@@ -334,7 +334,7 @@ def test_failed_reminder_is_shown_and_can_be_sent_again_the_same_day(
     with django_capture_on_commit_callbacks(execute=True):
         send_reminders(meeting=meeting, sent_by=staff_user)
     for _attempt in range(5):  # transient: retried with back-off until the attempts run out
-        send_notice.call(Notice.objects.get().pk)
+        deliver_notices.call([Notice.objects.get().pk])
     notice = Notice.objects.get()
     assert notice.delivery == "failed"
     assert "ConnectionRefusedError" in notice.delivery_error

@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from meetings.models import Invitation
 from meetings.services import send_invitations, send_reminders
-from meetings.tasks import send_invitation
+from meetings.tasks import deliver_invitations
 from tests.factories import ContactPersonFactory, InvitationFactory, MeetingFactory
 
 # The worker runs in this process and closes database connections as a real one does, so these
@@ -81,9 +81,9 @@ def test_task_run_twice_sends_once(round_of_three, staff_user, django_capture_on
     meeting, invitations = round_of_three
     queue(meeting, staff_user, django_capture_on_commit_callbacks)
 
-    results = [send_invitation.call(invitations[0].pk) for _ in range(2)]
+    results = [deliver_invitations.call([invitations[0].pk]) for _ in range(2)]
 
-    assert results == ["sent", "skipped"]
+    assert results == [{"sent": 1}, {"skipped": 1}]
     assert recipients()[invitations[0].contact.email] == 1
 
 
@@ -129,14 +129,14 @@ def test_transient_failure_is_retried_later_and_recorded(
     monkeypatch.setattr(mail.EmailMultiAlternatives, "send", refused)
     before = timezone.now()
 
-    result = send_invitation.call(invitations[0].pk)
+    result = deliver_invitations.call([invitations[0].pk])
 
     invitation = Invitation.objects.get(pk=invitations[0].pk)
-    assert result == "failed"
+    assert result == {"failed": 1}
     assert invitation.delivery == "queued"  # another try follows
     assert invitation.attempts == 1
     assert "SMTPServerDisconnected" in invitation.delivery_error
-    retry = DBTaskResult.objects.filter(args_kwargs__args=[invitation.pk]).latest("enqueued_at")
+    retry = DBTaskResult.objects.filter(args_kwargs__args=[[invitation.pk]]).latest("enqueued_at")
     assert retry.run_after >= before + datetime.timedelta(minutes=2)  # with back-off
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from meetings.models import Invitation, Notice
-from meetings.tasks import send_invitation
+from meetings.tasks import deliver_invitations
 from organisations.models import ContactPerson
 from tests.factories import ContactPersonFactory, InvitationFactory, MeetingFactory
 
@@ -32,9 +32,9 @@ def test_retention_removes_what_is_past_its_period_and_keeps_the_rest(db, settin
     with time_machine.travel(timezone.now() - 400 * day):
         former = ContactPersonFactory(name="Frieda Früher")
         former.delete()
-        send_invitation.enqueue(old.pk)
+        deliver_invitations.enqueue([old.pk])
     DBTaskResult.objects.update(finished_at=timezone.now() - 400 * day, status="SUCCESSFUL")
-    send_invitation.enqueue(recent.pk)
+    deliver_invitations.enqueue([recent.pk])
     (tmp_path / "old.log").write_text("Guten Tag Frieda Früher")
     os.utime(tmp_path / "old.log", (0, (timezone.now() - 400 * day).timestamp()))
     (tmp_path / "new.log").write_text("Guten Tag")

@@ -1,0 +1,454 @@
+"""`python -m benchmark` (or `make benchmark`): our pages against a bare Django view.
+
+On a database of its own (dropped and rebuilt from the reference data each run), with
+production settings, two gunicorns of 2 sync workers each and persistent connections: the app,
+and the bare reference view (benchmark/settings.py). wrk loads each page as its persona; the
+table gives requests/s, p50 and p99 and the ratio to the bare view, measured before and after
+the pages in the same run. Then 500 invitations are queued through the send button, and the
+worker's send rate to a local SMTP sink is compared with a bare Django loop. docs/performance.md
+holds a run's figures.
+"""
+
+import argparse
+import os
+import platform
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import ExitStack, contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+APP_PORT, BARE_PORT, SMTP_PORT = 8601, 8602, 8625
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(prog="python -m benchmark", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCHMARK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/netzwerk_benchmark"
+        ),
+        help="a PostgreSQL database that is dropped and rebuilt (default: %(default)s)",
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--mails", type=int, default=500, help="invitations queued and sent")
+    parser.add_argument("--no-pages", action="store_true", help="measure sending only")
+    return parser.parse_args()
+
+
+def configure(database_url: str) -> None:
+    """Production settings as far as a machine without TLS allows."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="netzwerk.settings",
+        DEBUG="0",
+        TESTING="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL=f"http://127.0.0.1:{APP_PORT}",
+        DATABASE_URL=database_url,
+        SECURE_SSL_REDIRECT="0",  # plain http on the loopback; a proxy would redirect
+        TRUSTED_PROXY_COUNT="1",  # wrk.lua sends the client address in X-Forwarded-For
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(SMTP_PORT),
+        SMTP_STARTTLS="0",
+        LOG_LEVEL="WARNING",
+    )
+
+
+def rebuild_database(database_url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(database_url)
+    name = config["NAME"]
+    server = psycopg.connect(
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    with server:
+        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.execute(
+            f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' LOCALE 'C.UTF-8' TEMPLATE template0"
+        )
+
+
+def prepare() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("reference_data")
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def sessions() -> dict:
+    """A logged-in session for a member and for staff (with an authenticator app)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from organisations.models import ContactPerson
+
+    user_model = get_user_model()
+    contact = ContactPerson.objects.filter(is_editor=False).order_by("pk").first()
+    member = user_model.objects.create_user("benchmark-member", contact.email)
+    contact.user = member
+    contact.save(update_fields=["user"])
+    staff = user_model.objects.create_user("benchmark-staff", "office@example.org", is_staff=True)
+    TOTP.activate(staff, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    clients = {"visitor": Client(headers={"host": "127.0.0.1"})}
+    for name, user in (("member", member), ("staff", staff)):
+        clients[name] = Client(headers={"host": "127.0.0.1"})
+        clients[name].force_login(user)
+    cookies = {
+        name: f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        for name, client in clients.items()
+        if name != "visitor"
+    }
+    return {"clients": clients, "cookies": cookies}
+
+
+def pages() -> list[tuple[str, str, str]]:
+    """(label, persona, path) of every page measured, from the reference data."""
+    from meetings.models import Meeting
+    from organisations.models import Organisation, Topic
+
+    topic = Topic.objects.order_by("pk").first()
+    organisation = Organisation.objects.filter(listed_publicly=True).order_by("-pk").first()
+    meeting = Meeting.objects.filter(is_public=True).upcoming().order_by("sort_at").first()
+    return [
+        ("Verzeichnis", "member", "/organisationen/"),
+        ("Verzeichnis gefiltert", "member", f"/organisationen/?topic={topic.slug}&kind=welfare"),
+        ("Verzeichnis gesucht", "member", "/organisationen/?q=Stuttgart"),
+        ("Organisation", "member", organisation.get_absolute_url()),
+        ("Treffen", "visitor", "/treffen/"),
+        ("Treffen (Seite)", "visitor", meeting.get_absolute_url()),
+        ("Archiv", "visitor", "/treffen/archiv/"),
+        ("Kalender (.ics)", "visitor", "/treffen/kalender.ics"),
+        (
+            "Antworten (300 Einladungen)",
+            "staff",
+            "/geschaeftsstelle/treffen/vernetzungstreffen-referenz-300/einladungen/",
+        ),
+    ]
+
+
+def query_count(client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path, headers={"x-forwarded-for": "10.1.0.1"})  # warm caches, as under load
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, headers={"x-forwarded-for": "10.1.0.1"})
+    if response.status_code != 200:
+        raise SystemExit(f"{path} answered {response.status_code} in-process")
+    return len(queries)
+
+
+@contextmanager
+def gunicorn(port: int, settings_module: str, log: Path):
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=settings_module)
+    command = [
+        str(BIN / "gunicorn"),
+        "netzwerk.wsgi",
+        "--workers=2",
+        "--worker-class=sync",
+        f"--bind=127.0.0.1:{port}",
+    ]
+    with open(log, "w") as output:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=output)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", process, log)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_for(url: str, process, log: Path) -> None:
+    for _attempt in range(100):
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn stopped:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(url, timeout=5)  # noqa: S310 (our own loopback address)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer")
+
+
+def fetch(port: int, path: str, cookie: str = "", data: bytes | None = None):
+    request = urllib.request.Request(  # noqa: S310 (our own loopback address)
+        f"http://127.0.0.1:{port}{path}",
+        data=data,
+        headers={"Cookie": cookie, "X-Forwarded-For": "10.1.0.2"} if cookie else {},
+    )
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        return opener.open(request, timeout=30)
+    except urllib.error.HTTPError as response:
+        return response
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(port: int, path: str, cookie: str, args) -> dict:
+    command = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "--latency",
+        "-s",
+        str(ROOT / "benchmark" / "wrk.lua"),
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors or "Socket errors" in output:
+        raise SystemExit(f"{path}: errors under load\n{output}")
+
+    def latency(percent: str) -> float:
+        found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        if found is None:
+            raise SystemExit(f"{path}: no {percent}% latency in wrk's output\n{output}")
+        return float(found.group(1)) * UNITS[found.group(2)]
+
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return {"rate": rate, "p50": latency("50"), "p99": latency("99")}
+
+
+def settle(master) -> None:
+    """Wait until the workers have finished what the last load left queued (CPU time idle)."""
+    previous = None
+    for _attempt in range(300):
+        used = sum(cpu for _pid, cpu in workers(master))
+        if used == previous:
+            return
+        previous = used
+        time.sleep(0.5)
+
+
+def workers(master) -> list[tuple[int, int]]:
+    """(pid, CPU ticks so far) of each worker of a gunicorn master."""
+    result = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master.pid:
+            result.append((int(stat.parent.name), int(fields[11]) + int(fields[12])))
+    return result
+
+
+def worker_memory(master) -> list[tuple[float, float]]:
+    """(RSS MiB, PSS MiB) of each worker of a gunicorn master."""
+    result = []
+    for pid, _cpu in workers(master):
+        status = Path(f"/proc/{pid}/status").read_text()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        rss = int(re.search(r"^VmRSS:\s+(\d+)", status, re.M).group(1)) / 1024
+        pss = int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1)) / 1024
+        result.append((rss, pss))
+    return result
+
+
+def measure_pages(args, personas, app, bare_server) -> tuple[list, list]:
+    print(f"\nLoad: wrk -t{args.threads} -c{args.connections} -d{args.duration}s per page")
+
+    def load(server, port: int, path: str, cookie: str = "") -> dict:
+        figures = wrk(port, path, cookie, args)
+        settle(server)
+        return figures
+
+    bare = [load(bare_server, BARE_PORT, "/")]
+    print(f"bare view: {bare[0]['rate']:.0f}/s")
+    rows = []
+    for label, persona, path in pages():
+        cookie = personas["cookies"].get(persona, "")
+        response = fetch(APP_PORT, path, cookie)
+        if response.status != 200:
+            raise SystemExit(f"{path} as {persona} answered {response.status}")
+        queries = query_count(personas["clients"][persona], path)
+        figures = load(app, APP_PORT, path, cookie)
+        rows.append((label, persona, path, queries, figures))
+        print(f"{label}: {figures['rate']:.0f}/s, {queries} queries")
+    bare.append(load(bare_server, BARE_PORT, "/"))
+    print(f"bare view again: {bare[1]['rate']:.0f}/s")
+    return bare, rows
+
+
+def measure_sending(args, personas, worker_log: Path) -> dict:
+    """Queue `args.mails` invitations with the send button; the worker and a bare loop send."""
+    from django.core.mail import mailers
+    from django.db.models import Max, Min
+    from django.utils import timezone
+
+    from meetings.emails import invitation_message
+    from meetings.models import Invitation, Meeting
+    from meetings.services import add_invitations
+    from organisations.models import ContactPerson, Topic
+
+    meeting = Meeting.objects.create(
+        title="Benchmark Versand",
+        slug="benchmark-versand",
+        theme=Topic.objects.first(),
+        status=Meeting.Status.SCHEDULED,
+        starts_at=timezone.now() + timedelta(days=60),
+        ends_at=timezone.now() + timedelta(days=60, hours=3),
+        venue_name="Bürgerhaus Stuttgart",
+    )
+    contacts = ContactPerson.objects.filter(receives_invitations=True).order_by("pk")[: args.mails]
+    add_invitations(meeting=meeting, contacts=contacts, reason=Invitation.Reason.STAFF)
+    round_path = f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/"
+    cookie = personas["cookies"]["staff"]
+    page = fetch(APP_PORT, round_path, cookie)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode()).group(1)
+    csrf_cookie = re.search(r"([^=;\s]*csrftoken)=([^;]+)", page.headers["Set-Cookie"]).group(0)
+    started = time.perf_counter()
+    response = fetch(
+        APP_PORT,
+        round_path + "senden/",
+        f"{cookie}; {csrf_cookie}",
+        f"csrfmiddlewaretoken={token}".encode(),
+    )
+    queue_seconds = time.perf_counter() - started
+    queued = Invitation.objects.filter(meeting=meeting, delivery="queued").count()
+    if response.status != 302 or queued != args.mails:
+        raise SystemExit(f"send answered {response.status}, {queued} queued")
+
+    started = time.perf_counter()
+    with open(worker_log, "w") as output:
+        subprocess.run(
+            [PYTHON, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
+            cwd=ROOT,
+            stdout=output,
+            stderr=output,
+            check=True,
+        )
+    worker_seconds = time.perf_counter() - started
+    sent = Invitation.objects.filter(meeting=meeting, delivery="sent")
+    if sent.count() != args.mails:
+        raise SystemExit(f"the worker sent {sent.count()} of {args.mails}")
+    span = sent.aggregate(first=Min("sent_at"), last=Max("sent_at"))
+    worker_rate = (args.mails - 1) / (span["last"] - span["first"]).total_seconds()
+
+    invitations = list(sent.select_related("meeting__theme", "contact__organisation"))
+    started = time.perf_counter()
+    messages = [invitation_message(invitation) for invitation in invitations]
+    rendered = time.perf_counter()
+    with mailers.default as connection:
+        connection.send_messages(messages)
+    finished = time.perf_counter()
+    return {
+        "queue_seconds": queue_seconds,
+        "worker_seconds": worker_seconds,
+        "worker_rate": worker_rate,
+        "bare_rate": len(messages) / (finished - started),
+        "bare_send_rate": len(messages) / (finished - rendered),
+    }
+
+
+@contextmanager
+def smtp_sink(log: Path):
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{SMTP_PORT}", "-c",
+             "aiosmtpd.handlers.Sink"],
+            stdout=output,
+            stderr=output,
+        )  # fmt: skip
+    time.sleep(1)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def report(args, bare, rows, memory, sending) -> None:
+    reference = sum(run["rate"] for run in bare) / max(len(bare), 1)
+    print(f"\n## Benchmark {date.today().isoformat()}\n")
+    print(
+        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+        f"; wrk -t{args.threads} -c{args.connections} -d{args.duration}s per page.\n"
+    )
+    print("| Seite | Person | Anfragen/s | p50 ms | p99 ms | × bare | SQL |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for index, run in enumerate(bare):
+        when = "vorher" if index == 0 else "nachher"
+        figures = f"{run['rate']:.0f} | {run['p50']:.1f} | {run['p99']:.1f}"
+        print(f"| bare view ({when}) | – | {figures} | | 1 |")
+    for label, persona, _path, queries, figures in rows:
+        print(
+            f"| {label} | {persona} | {figures['rate']:.0f} | {figures['p50']:.1f} "
+            f"| {figures['p99']:.1f} | {figures['rate'] / reference:.2f} | {queries} |"
+        )
+    print(
+        f"\nQueue {args.mails} invitations (send button): "
+        f"{sending['queue_seconds'] * 1000:.0f} ms\n"
+        f"Worker: {sending['worker_rate']:.0f} mails/s (whole run incl. start-up "
+        f"{sending['worker_seconds']:.1f} s); bare loop, rendering and sending over one "
+        f"connection: {sending['bare_rate']:.0f} mails/s (sending alone "
+        f"{sending['bare_send_rate']:.0f}/s); worker / bare = "
+        f"{sending['worker_rate'] / sending['bare_rate']:.2f}"
+    )
+    print("\nGunicorn workers after the run (RSS / PSS MiB):")
+    for name, workers in memory.items():
+        figures = ", ".join(f"{rss:.0f} / {pss:.0f}" for rss, pss in workers)
+        print(f"- {name}: {figures}")
+
+
+def main() -> None:
+    args = parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    configure(args.database_url)
+    print(f"Rebuilding {args.database_url} with the reference data …")
+    rebuild_database(args.database_url)
+    import django
+
+    django.setup()
+    prepare()
+    personas = sessions()
+    logs = Path(tempfile.mkdtemp(prefix="netzwerk-benchmark-"))
+    with ExitStack() as stack:
+        app = stack.enter_context(gunicorn(APP_PORT, "netzwerk.settings", logs / "app.log"))
+        bare_server = stack.enter_context(
+            gunicorn(BARE_PORT, "benchmark.settings", logs / "bare.log")
+        )
+        bare, rows = ([], []) if args.no_pages else measure_pages(args, personas, app, bare_server)
+        memory = {"app": worker_memory(app), "bare view": worker_memory(bare_server)}
+        stack.enter_context(smtp_sink(logs / "smtp.log"))
+        sending = measure_sending(args, personas, logs / "worker.log")
+    report(args, bare, rows, memory, sending)
+    print(f"\nServer logs: {logs}")
+
+
+if __name__ == "__main__":
+    main()

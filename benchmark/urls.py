@@ -1,0 +1,5 @@
+from django.urls import path
+
+from benchmark.views import bare
+
+urlpatterns = [path("", bare)]
