@@ -1,10 +1,14 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -20,6 +24,7 @@ from meetings.services import (
     object_to_invitations,
     record_answer,
 )
+from netzwerk.caching import LIST_CACHE_SECONDS, data_version, list_cache_key
 from netzwerk.security import rate_limited
 from organisations.models import Organisation, Topic, is_member
 
@@ -27,14 +32,19 @@ from organisations.models import Organisation, Topic, is_member
 def meeting_list(request):
     meetings = Meeting.objects.visible_to(request.user).upcoming().for_list()
     filterset = MeetingFilter(request.GET or None, queryset=meetings)
-    context = {"filter": filterset, "meetings": filterset.qs}
+    context = {
+        "filter": filterset,
+        "meetings": filterset.qs,
+        "cache_key": list_cache_key(request, meetings),
+    }
     return render(request, "meetings/list.html", context)
 
 
 def meeting_archive(request):
     meetings = Meeting.objects.visible_to(request.user).past().for_list().order_by("-sort_at")
     page = Paginator(meetings, 20).get_page(request.GET.get("seite"))
-    return render(request, "meetings/archive.html", {"page": page})
+    context = {"page": page, "cache_key": list_cache_key(request, meetings)}
+    return render(request, "meetings/archive.html", context)
 
 
 def meeting_detail(request, slug):
@@ -157,13 +167,29 @@ def meeting_ics(request, slug):
 
 
 def calendar_feed(request):
-    """All public meetings with a date, for subscription; ?thema=<slug> narrows to one theme."""
+    """All public meetings with a date, for subscription; ?thema=<slug> narrows to one theme.
+
+    Calendar programs fetch it again and again: the file is built once per state of the
+    meetings (netzwerk/caching.py), and answered with 304 Not
+    Modified when the program already has it.
+    """
     meetings = Meeting.objects.filter(is_public=True).for_list()
-    theme = request.GET.get("thema")
+    theme = request.GET.get("thema", "")
     if theme:
         get_object_or_404(Topic, slug=theme)
         meetings = meetings.filter(theme__slug=theme)
-    return calendar_response(meetings, request, filename="treffen.ics")
+    etag = hashlib.sha256(
+        f"{request.get_host()} {theme} {data_version(meetings)}".encode()
+    ).hexdigest()[:32]
+    not_modified = get_conditional_response(request, etag=f'"{etag}"')
+    if not_modified is not None:
+        return not_modified
+    response = cache.get(f"calendar-feed:{etag}")
+    if response is None:
+        response = calendar_response(meetings, request, filename="treffen.ics")
+        cache.set(f"calendar-feed:{etag}", response, LIST_CACHE_SECONDS)
+    response["ETag"] = f'"{etag}"'
+    return response
 
 
 class UpcomingMeetingsFeed(Feed):

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from netzwerk.caching import LIST_CACHE_SECONDS
+
 
 def network(request):
     return {
@@ -7,4 +9,5 @@ def network(request):
         "NETWORK_OPERATOR": settings.NETWORK_OPERATOR,
         "NETWORK_ADDRESS": settings.NETWORK_ADDRESS,
         "NETWORK_EMAIL": settings.NETWORK_EMAIL,
+        "LIST_CACHE_SECONDS": LIST_CACHE_SECONDS,
     }

@@ -133,6 +133,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "netzwerk_cache",
+        # Rate limits (one entry per address) and list renderings share it: room for both.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 if os.environ.get("REDIS_URL"):

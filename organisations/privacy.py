@@ -10,6 +10,7 @@ from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -166,6 +167,7 @@ def erase(contact: ContactPerson) -> None:
         consent_given_at=None,
         consent_method="",
         consent_recorded_by=None,
+        updated_at=timezone.now(),  # cached searches that found the name are renewed
     )
     contact.topics.clear()
     HistoricalContactPerson.objects.filter(id=contact.pk).delete()  # the topics rows cascade

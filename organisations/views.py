@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetings.models import Invitation, Meeting
+from netzwerk.caching import list_cache_key
 from netzwerk.security import over_limit
 from organisations.access import (
     can_edit_organisation,
@@ -68,7 +69,14 @@ def organisation_list(request):
     organisations = Organisation.objects.visible_to(request.user).for_list()
     filterset = OrganisationFilter(request.GET or None, queryset=organisations, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("seite"))
-    context = {"filter": filterset, "page": page, "is_member": is_member(request.user)}
+    member = is_member(request.user)
+    searched_contacts = [ContactPerson.objects.all()] if member and "q" in request.GET else []
+    context = {
+        "filter": filterset,
+        "page": page,
+        "is_member": member,
+        "cache_key": list_cache_key(request, organisations, *searched_contacts),
+    }
     template = "organisations/list.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"

@@ -52,6 +52,19 @@ def staff_user(db):
     return user
 
 
+# Writing an entry to the database cache: count the entries (culling), savepoint, look up,
+# insert, release (none of it with REDIS_URL).
+CACHE_WRITE = 5
+
+
+def main_part(response) -> str:
+    """The page's <main> (outside it, the CSP nonce differs per request), or all of a file."""
+    page = response.content.decode()
+    if "<main" not in page:
+        return page
+    return page[page.index("<main") : page.index("</main>")]
+
+
 def totp_code(secret: str = STAFF_TOTP_SECRET) -> str:
     """The code an authenticator app shows now for `secret`."""
     counter = next(yield_hotp_counters_from_time())

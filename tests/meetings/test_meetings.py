@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meetings.models import Meeting
+from tests.conftest import CACHE_WRITE, main_part
 from tests.factories import MeetingFactory, TopicFactory
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -241,26 +242,32 @@ def make_meetings(count):
 
 @pytest.mark.parametrize("count", [1, 50])
 @pytest.mark.parametrize(
-    ("path", "queries"),
+    ("path", "first", "again"),
     [
-        # 1 topics that have meetings (filter choices), 2 meetings with their themes
-        ("/treffen/", 2),
-        # 1 count, 2 page of meetings with their themes
-        ("/treffen/archiv/", 2),
-        # 1 meetings with their themes
-        ("/treffen/kalender.ics", 1),
-        ("/treffen/feed/", 1),
+        # 1 the meetings' state (cache key), 2 cached rendering?, 3 topics that have meetings
+        # (filter choices), 4 meetings with their themes, + writing the rendering;
+        # again: 1 state, 2 cached rendering
+        ("/treffen/", 4 + CACHE_WRITE, 2),
+        # 1 count, 2 state, 3 cached rendering?, 4 page of meetings with their themes + write
+        ("/treffen/archiv/", 4 + CACHE_WRITE, 3),
+        # 1 state (ETag), 2 cached file?, 3 meetings with their themes + write
+        ("/treffen/kalender.ics", 3 + CACHE_WRITE, 2),
+        # 1 meetings with their themes (not cached)
+        ("/treffen/feed/", 1, 1),
     ],
 )
 def test_meeting_pages_query_count_is_fixed(
-    django_assert_num_queries, anonymous, count, path, queries
+    django_assert_num_queries, anonymous, count, path, first, again
 ):
     make_meetings(count)
 
-    with django_assert_num_queries(queries):
+    with django_assert_num_queries(first):
         response = anonymous.get(path)
+    with django_assert_num_queries(again):
+        cached = anonymous.get(path)
 
     assert response.status_code == 200
+    assert main_part(cached) == main_part(response)  # the rest differs in the CSP nonce
 
 
 def test_home_shows_the_next_meetings(anonymous, db):

@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from organisations.models import ContactPerson, Organisation, Region
+from tests.conftest import CACHE_WRITE, main_part
 from tests.factories import ContactPersonFactory, OrganisationFactory, TopicFactory
 
 
@@ -187,20 +188,33 @@ RATE_LIMIT_QUERIES = 12
 @pytest.mark.parametrize("count", [1, 50])
 def test_directory_query_count_is_fixed_for_visitors(django_assert_num_queries, count, anonymous):
     make_organisations(count)
-    # 1 count, 2 page of organisations, 3 topics, 4 regions (prefetch),
-    # 5 topics and 6 regions of the filter form's choices; + 12 for the search's rate limit in
-    # the database cache (lock, read, write; none with REDIS_URL)
-    with django_assert_num_queries(6 + RATE_LIMIT_QUERIES):
-        anonymous.get("/organisationen/", {"q": "organisation"})
+    # 1 count, 2 the organisations' state (cache key), 3 cached page part?, 4 cached results?,
+    # 5 page of organisations, 6 topics, 7 regions (prefetch), 8 topics and 9 regions of the
+    # filter form's choices, + writing both parts; + 12 for the search's rate limit in the
+    # database cache (lock, read, write; none with REDIS_URL)
+    with django_assert_num_queries(9 + 2 * CACHE_WRITE + RATE_LIMIT_QUERIES):
+        response = anonymous.get("/organisationen/", {"q": "organisation"})
+    # again: count, state, the cached part, the rate limit
+    with django_assert_num_queries(3 + RATE_LIMIT_QUERIES):
+        cached = anonymous.get("/organisationen/", {"q": "organisation"})
+
+    assert main_part(cached) == main_part(response)  # the rest differs in the CSP nonce
 
 
 @pytest.mark.parametrize("count", [1, 50])
 def test_directory_query_count_is_fixed_for_members(django_assert_num_queries, count, member):
     make_organisations(count)
-    # 1 session, 2 user, 3 the user's contact entry (membership), 4 count, 5 page,
-    # 6 topics, 7 regions, 8 topic choices, 9 region choices; + the rate limit
-    with django_assert_num_queries(9 + RATE_LIMIT_QUERIES):
-        member.get("/organisationen/", {"q": "organisation"})
+    # 1 session, 2 user, 3 the user's contact entry (membership), 4 count, 5 state of the
+    # organisations and 6 of the contact persons (searched too), 7 and 8 cached parts?, 9 page,
+    # 10 topics, 11 regions, 12 topic and 13 region choices, + writing both parts; + the rate
+    # limit
+    with django_assert_num_queries(13 + 2 * CACHE_WRITE + RATE_LIMIT_QUERIES):
+        response = member.get("/organisationen/", {"q": "organisation"})
+    # again: session, user, contact entry, count, the two states, the cached part, rate limit
+    with django_assert_num_queries(7 + RATE_LIMIT_QUERIES):
+        cached = member.get("/organisationen/", {"q": "organisation"})
+
+    assert main_part(cached) == main_part(response)  # the rest differs in the CSP nonce
 
 
 @pytest.mark.parametrize("count", [1, 20])

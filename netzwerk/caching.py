@@ -1,0 +1,25 @@
+"""Cached renderings of lists, keyed by the state of their rows.
+
+The key changes whenever a row is added, changed (`updated_at`) or removed, or leaves the list
+(an upcoming meeting that has passed); a rename of a topic or region, which touches no row,
+shows once the entry expires (LIST_CACHE_SECONDS).
+"""
+
+from django.db.models import Count, Max
+
+from organisations.models import is_member
+
+LIST_CACHE_SECONDS = 600
+
+
+def data_version(queryset) -> str:
+    figures = queryset.aggregate(count=Count("pk"), changed=Max("updated_at"))
+    changed = figures["changed"].timestamp() if figures["changed"] else 0
+    return f"{figures['count']}.{changed}"
+
+
+def list_cache_key(request, *querysets) -> str:
+    """What a list's rendering depends on: its rows, who looks, the language, the filters."""
+    versions = ":".join(data_version(queryset) for queryset in querysets)
+    audience = "member" if is_member(request.user) else "visitor"
+    return f"{versions}:{audience}:{request.LANGUAGE_CODE}:{request.GET.urlencode()}"
