@@ -8,7 +8,7 @@ SHELL := /bin/bash
 # pip's notes about local package folders that this machine may not have are left out.
 PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location" || true; }
 
-.PHONY: run test install install-dev lint format messages lock clean
+.PHONY: run test benchmark install install-dev lint format messages lock clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 13), "Python 3.13 is required"'
@@ -45,6 +45,12 @@ run: install
 ## make test: install what the tests need and run the whole suite (browser tests need Chromium)
 test: install-dev
 	$(BIN)/pytest
+
+## make benchmark: our pages against a bare Django view on reference data (PostgreSQL,
+## gunicorn, wrk); takes about 4 minutes; see docs/performance.md
+benchmark: install-dev
+	@command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
+	$(BIN)/python -m benchmark
 
 lint: install-dev
 	$(BIN)/ruff check .

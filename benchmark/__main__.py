@@ -220,6 +220,7 @@ def wrk(port: int, path: str, cookie: str, args) -> dict:
         f"-c{args.connections}",
         f"-d{args.duration}s",
         "--latency",
+        "--timeout=30s",  # slow pages are measured, not cut off
         "-s",
         str(ROOT / "benchmark" / "wrk.lua"),
     ]

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -42,8 +43,8 @@ def meeting_list(request):
 
 def meeting_archive(request):
     meetings = Meeting.objects.visible_to(request.user).past().for_list().order_by("-sort_at")
-    page = Paginator(meetings, 20).get_page(request.GET.get("seite"))
-    context = {"page": page, "cache_key": list_cache_key(request, meetings)}
+    page = SimpleLazyObject(lambda: Paginator(meetings, 20).get_page(request.GET.get("seite")))
+    context = {"page": page, "cache_key": list_cache_key(request, meetings)}  # page: on a miss
     return render(request, "meetings/archive.html", context)
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -67,13 +68,17 @@ def organisation_list(request):
         if limited:
             return limited
     organisations = Organisation.objects.visible_to(request.user).for_list()
-    filterset = OrganisationFilter(request.GET or None, queryset=organisations, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("seite"))
+    filterset = SimpleLazyObject(
+        lambda: OrganisationFilter(request.GET or None, queryset=organisations, request=request)
+    )
     member = is_member(request.user)
     searched_contacts = [ContactPerson.objects.all()] if member and "q" in request.GET else []
+    # Built only when the rendering is not in the cache yet.
     context = {
         "filter": filterset,
-        "page": page,
+        "page": SimpleLazyObject(
+            lambda: Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("seite"))
+        ),
         "is_member": member,
         "cache_key": list_cache_key(request, organisations, *searched_contacts),
     }

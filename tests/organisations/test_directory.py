@@ -194,8 +194,8 @@ def test_directory_query_count_is_fixed_for_visitors(django_assert_num_queries, 
     # database cache (lock, read, write; none with REDIS_URL)
     with django_assert_num_queries(9 + 2 * CACHE_WRITE + RATE_LIMIT_QUERIES):
         response = anonymous.get("/organisationen/", {"q": "organisation"})
-    # again: count, state, the cached part, the rate limit
-    with django_assert_num_queries(3 + RATE_LIMIT_QUERIES):
+    # again: state, the cached part, the rate limit
+    with django_assert_num_queries(2 + RATE_LIMIT_QUERIES):
         cached = anonymous.get("/organisationen/", {"q": "organisation"})
 
     assert main_part(cached) == main_part(response)  # the rest differs in the CSP nonce
@@ -210,8 +210,8 @@ def test_directory_query_count_is_fixed_for_members(django_assert_num_queries, c
     # limit
     with django_assert_num_queries(13 + 2 * CACHE_WRITE + RATE_LIMIT_QUERIES):
         response = member.get("/organisationen/", {"q": "organisation"})
-    # again: session, user, contact entry, count, the two states, the cached part, rate limit
-    with django_assert_num_queries(7 + RATE_LIMIT_QUERIES):
+    # again: session, user, contact entry, the two states, the cached part, the rate limit
+    with django_assert_num_queries(6 + RATE_LIMIT_QUERIES):
         cached = member.get("/organisationen/", {"q": "organisation"})
 
     assert main_part(cached) == main_part(response)  # the rest differs in the CSP nonce
