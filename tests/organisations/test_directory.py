@@ -188,7 +188,7 @@ RATE_LIMIT_QUERIES = 12
 @pytest.mark.parametrize("count", [1, 50])
 def test_directory_query_count_is_fixed_for_visitors(django_assert_num_queries, count, anonymous):
     make_organisations(count)
-    # 1 count, 2 the organisations' state (cache key), 3 cached page part?, 4 cached results?,
+    # 1 the organisations' state (cache key), 2 cached page part?, 3 cached results?, 4 count,
     # 5 page of organisations, 6 topics, 7 regions (prefetch), 8 topics and 9 regions of the
     # filter form's choices, + writing both parts; + 12 for the search's rate limit in the
     # database cache (lock, read, write; none with REDIS_URL)
@@ -204,8 +204,8 @@ def test_directory_query_count_is_fixed_for_visitors(django_assert_num_queries, 
 @pytest.mark.parametrize("count", [1, 50])
 def test_directory_query_count_is_fixed_for_members(django_assert_num_queries, count, member):
     make_organisations(count)
-    # 1 session, 2 user, 3 the user's contact entry (membership), 4 count, 5 state of the
-    # organisations and 6 of the contact persons (searched too), 7 and 8 cached parts?, 9 page,
+    # 1 session, 2 user, 3 the user's contact entry (membership), 4 state of the organisations
+    # and 5 of the contact persons (searched too), 6 and 7 cached parts?, 8 count, 9 page,
     # 10 topics, 11 regions, 12 topic and 13 region choices, + writing both parts; + the rate
     # limit
     with django_assert_num_queries(13 + 2 * CACHE_WRITE + RATE_LIMIT_QUERIES):
