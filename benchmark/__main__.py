@@ -69,17 +69,8 @@ def rebuild_database(database_url: str) -> None:
     import dj_database_url
     import psycopg
 
-    config = dj_database_url.parse(database_url)
-    name = config["NAME"]
-    server = psycopg.connect(
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    with server:
+    name = dj_database_url.parse(database_url)["NAME"]
+    with psycopg.connect(database_url, dbname="postgres", autocommit=True) as server:
         server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         server.execute(
             f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' LOCALE 'C.UTF-8' TEMPLATE template0"
@@ -88,10 +79,13 @@ def rebuild_database(database_url: str) -> None:
 
 def prepare() -> None:
     from django.core.management import call_command
+    from django.db import connection
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     call_command("reference_data")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics, as autovacuum keeps them in production
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
@@ -158,6 +152,18 @@ def query_count(client, path: str) -> int:
     if response.status_code != 200:
         raise SystemExit(f"{path} answered {response.status_code} in-process")
     return len(queries)
+
+
+def bare_query_count() -> int:
+    """The bare view's queries, counted in this process with its URLs, middleware, templates."""
+    from django.test import Client, override_settings
+
+    from benchmark import settings as bare
+
+    with override_settings(
+        ROOT_URLCONF=bare.ROOT_URLCONF, MIDDLEWARE=bare.MIDDLEWARE, TEMPLATES=bare.TEMPLATES
+    ):
+        return query_count(Client(headers={"host": "127.0.0.1"}), "/")
 
 
 @contextmanager
@@ -287,7 +293,7 @@ def measure_pages(args, personas, app, bare_server) -> tuple[list, list]:
         settle(server)
         return figures
 
-    bare = [load(bare_server, BARE_PORT, "/")]
+    bare = [load(bare_server, BARE_PORT, "/") | {"queries": bare_query_count()}]
     print(f"bare view: {bare[0]['rate']:.0f}/s")
     rows = []
     for label, persona, path in pages():
@@ -299,7 +305,7 @@ def measure_pages(args, personas, app, bare_server) -> tuple[list, list]:
         figures = load(app, APP_PORT, path, cookie)
         rows.append((label, persona, path, queries, figures))
         print(f"{label}: {figures['rate']:.0f}/s, {queries} queries")
-    bare.append(load(bare_server, BARE_PORT, "/"))
+    bare.append(load(bare_server, BARE_PORT, "/") | {"queries": bare[0]["queries"]})
     print(f"bare view again: {bare[1]['rate']:.0f}/s")
     return bare, rows
 
@@ -404,7 +410,7 @@ def report(args, bare, rows, memory, sending) -> None:
     for index, run in enumerate(bare):
         when = "vorher" if index == 0 else "nachher"
         figures = f"{run['rate']:.0f} | {run['p50']:.1f} | {run['p99']:.1f}"
-        print(f"| bare view ({when}) | – | {figures} | | 1 |")
+        print(f"| bare view ({when}) | – | {figures} | | {run['queries']} |")
     for label, persona, _path, queries, figures in rows:
         print(
             f"| {label} | {persona} | {figures['rate']:.0f} | {figures['p50']:.1f} "

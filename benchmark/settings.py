@@ -12,7 +12,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "organisations",
-    "benchmark",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -27,7 +26,7 @@ ROOT_URLCONF = "benchmark.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "APP_DIRS": True,
+        "DIRS": [BASE_DIR / "benchmark" / "templates"],  # noqa: F405
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",

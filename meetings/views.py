@@ -33,9 +33,9 @@ from organisations.models import Organisation, Topic, is_member
 def meeting_list(request):
     meetings = Meeting.objects.visible_to(request.user).upcoming().for_list()
     filterset = MeetingFilter(request.GET or None, queryset=meetings)
-    context = {
+    context = {  # filter and meetings: evaluated only when the rendering is not cached yet
         "filter": filterset,
-        "meetings": filterset.qs,
+        "meetings": SimpleLazyObject(lambda: filterset.qs),
         "cache_key": list_cache_key(request, meetings),
     }
     return render(request, "meetings/list.html", context)
@@ -43,8 +43,9 @@ def meeting_list(request):
 
 def meeting_archive(request):
     meetings = Meeting.objects.visible_to(request.user).past().for_list().order_by("-sort_at")
+    # Counted and fetched only when the rendering is not cached yet.
     page = SimpleLazyObject(lambda: Paginator(meetings, 20).get_page(request.GET.get("seite")))
-    context = {"page": page, "cache_key": list_cache_key(request, meetings)}  # page: on a miss
+    context = {"page": page, "cache_key": list_cache_key(request, meetings)}
     return render(request, "meetings/archive.html", context)
 
 
@@ -171,8 +172,8 @@ def calendar_feed(request):
     """All public meetings with a date, for subscription; ?thema=<slug> narrows to one theme.
 
     Calendar programs fetch it again and again: the file is built once per state of the
-    meetings (netzwerk/caching.py), and answered with 304 Not
-    Modified when the program already has it.
+    meetings (netzwerk/caching.py) and answered with 304 Not Modified when the program already
+    has it.
     """
     meetings = Meeting.objects.filter(is_public=True).for_list()
     theme = request.GET.get("thema", "")
