@@ -143,13 +143,14 @@ if os.environ.get("REDIS_URL"):
         "LOCATION": os.environ["REDIS_URL"],
     }
 
+# Sessions are read from the cache (no SQL with Redis) and kept in the database as well, so a
+# session survives a cache restart; logout, password changes and deactivation end them as before.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Authentication (django-allauth): e-mail login, no usernames, no open sign-up.
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+AUTHENTICATION_BACKENDS = ["organisations.adapter.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -1,4 +1,6 @@
+from allauth.account import auth_backends
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth import get_user_model
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,3 +13,14 @@ class AccountAdapter(DefaultAccountAdapter):
 def user_display(user) -> str:
     """How allauth names a user in messages: by name, never by the internal username."""
     return user.get_full_name() or user.email
+
+
+class AuthenticationBackend(auth_backends.AuthenticationBackend):
+    """allauth's login by e-mail (or username, for the admin's own users); the user of each
+    request comes with their contact entry and organisation in one query, since most pages ask
+    whether the user is a member (`contact_of`)."""
+
+    def get_user(self, user_id):
+        users = get_user_model()._default_manager.select_related("contact_person__organisation")
+        user = users.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

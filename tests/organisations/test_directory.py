@@ -204,14 +204,14 @@ def test_directory_query_count_is_fixed_for_visitors(django_assert_num_queries, 
 @pytest.mark.parametrize("count", [1, 50])
 def test_directory_query_count_is_fixed_for_members(django_assert_num_queries, count, member):
     make_organisations(count)
-    # 1 session, 2 user, 3 the user's contact entry (membership), 4 state of the organisations
-    # and 5 of the contact persons (searched too), 6 and 7 cached parts?, 8 count, 9 page,
-    # 10 topics, 11 regions, 12 topic and 13 region choices, + writing both parts; + the rate
+    # 1 session, 2 user with their contact entry (membership), 3 state of the organisations
+    # and 4 of the contact persons (searched too), 5 and 6 cached parts?, 7 count, 8 page,
+    # 9 topics, 10 regions, 11 topic and 12 region choices, + writing both parts; + the rate
     # limit
-    with django_assert_num_queries(13 + 2 * CACHE_WRITE + RATE_LIMIT_QUERIES):
+    with django_assert_num_queries(12 + 2 * CACHE_WRITE + RATE_LIMIT_QUERIES):
         response = member.get("/organisationen/", {"q": "organisation"})
-    # again: session, user, contact entry, the two states, the cached part, the rate limit
-    with django_assert_num_queries(6 + RATE_LIMIT_QUERIES):
+    # again: session, user with contact entry, the two states, the cached part, the rate limit
+    with django_assert_num_queries(5 + RATE_LIMIT_QUERIES):
         cached = member.get("/organisationen/", {"q": "organisation"})
 
     assert main_part(cached) == main_part(response)  # the rest differs in the CSP nonce
@@ -221,9 +221,9 @@ def test_directory_query_count_is_fixed_for_members(django_assert_num_queries, c
 def test_profile_query_count_is_fixed(django_assert_num_queries, count, org_a, member):
     for _ in range(count):
         ContactPersonFactory(organisation=org_a)
-    # 1 session, 2 user, 3 the user's contact entry, 4 organisation, 5 contacts,
-    # 6 their topics, 7 the organisation's topics, 8 its regions
-    with django_assert_num_queries(8):
+    # 1 session, 2 user with their contact entry, 3 organisation, 4 contacts, 5 their topics,
+    # 6 the organisation's topics, 7 its regions
+    with django_assert_num_queries(7):
         member.get(f"/organisationen/{org_a.slug}/")
 
 
