@@ -234,6 +234,12 @@ class Meeting(models.Model):
         )
 
     @property
+    def open_for_invitations(self) -> bool:
+        """Whether inviting more people still makes sense: not cancelled, held or over."""
+        closed = self.status in (self.Status.CANCELLED, self.Status.HELD)
+        return not closed and self.until >= timezone.now()
+
+    @property
     def has_date(self) -> bool:
         return bool(self.starts_at and self.ends_at)
 

@@ -3,7 +3,8 @@
 import csv
 
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -57,6 +58,17 @@ def round_counts(meeting: Meeting) -> dict:
     )
 
 
+# The invitation table shows one answer (or the failed deliveries) at a time if staff choose so.
+SHOWN = {
+    "yes": Q(answer=Answer.YES),
+    "maybe": Q(answer=Answer.MAYBE),
+    "no": Q(answer=Answer.NO),
+    "open": Q(answer=Answer.OPEN),
+    "failed": Q(delivery=Delivery.FAILED),
+}
+ROUND_PAGE_SIZE = 50
+
+
 @staff_required
 def invitation_round(request, slug):
     meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
@@ -73,13 +85,29 @@ def invitation_round(request, slug):
             .exclude(pk__in=invited)
             .select_related("organisation")[:20]
         )
+    invitations = (
+        Invitation.objects.filter(meeting=meeting)
+        .select_related("contact__organisation")
+        # A subquery, not a join: PostgreSQL hashed all invitations of all meetings for the join.
+        .annotate(
+            stands_in_for=Subquery(
+                Invitation.objects.filter(pk=OuterRef("substitute_for_id")).values("contact__name")
+            )
+        )
+        .prefetch_related("notices")
+        .order_by("contact__name", "pk")
+    )
+    shown = request.GET.get("zeigen", "")
+    if shown in SHOWN:
+        invitations = invitations.filter(SHOWN[shown])
+    else:
+        shown = ""
     context = {
         "meeting": meeting,
         "counts": round_counts(meeting),
-        "proposals": propose_invitees(meeting=meeting),
-        "invitations": Invitation.objects.filter(meeting=meeting)
-        .select_related("contact__organisation", "substitute_for__contact")
-        .prefetch_related("notices"),
+        "proposals": propose_invitees(meeting=meeting) if meeting.open_for_invitations else [],
+        "shown": shown,
+        "page": Paginator(invitations, ROUND_PAGE_SIZE).get_page(request.GET.get("seite")),
         "reminders": reminder_recipients(meeting).count(),
         "change_notices": change_notice_recipients(meeting).count(),
         "change_kind": change_notice_kind(meeting),

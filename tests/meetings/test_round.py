@@ -150,9 +150,41 @@ def test_round_page_query_count_is_fixed(django_assert_num_queries, staff, count
     # 1 session, 2 user, 3 the staff's second factor, 4 meeting, 5 notice counts,
     # 6 invitation counts, 7 reminder recipients, 8 change notice recipients, 9-12 proposals
     # (contacts: core circle, by topic, organisations with the topic, main contacts),
-    # 13 invitations with contacts, 14 notices
-    with django_assert_num_queries(14):
+    # 13 count for the pages, 14 a page of invitations with contacts, 15 their notices
+    with django_assert_num_queries(15):
         staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/")
+
+
+def test_round_page_shows_fifty_invitations_a_page_and_one_answer_if_chosen(staff):
+    meeting = MeetingFactory()
+    for number in range(52):
+        InvitationFactory(meeting=meeting, contact__name=f"Person {number:02}")
+    Invitation.objects.filter(contact__name__in=["Person 07", "Person 51"]).update(answer="yes")
+    url = f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/"
+
+    first, second = staff.get(url), staff.get(url, {"seite": 2})
+    yes = staff.get(url, {"zeigen": "yes"})
+    unknown = staff.get(url, {"zeigen": "alles", "seite": "x"})
+
+    assert "Person 00" in first.text and "Person 49" in first.text
+    assert "Person 50" not in first.text and "Seite 1 von 2" in first.text
+    assert "Person 50" in second.text and "Person 49" not in second.text
+    assert "Person 07" in yes.text and "Person 51" in yes.text and "Person 08" not in yes.text
+    assert 'aria-current="true">Zusage (2)' in yes.text
+    assert unknown.status_code == 200 and "Person 00" in unknown.text
+
+
+@pytest.mark.parametrize("status", ["held", "cancelled"])
+def test_round_page_proposes_nobody_once_the_meeting_is_held_or_cancelled(staff, network, status):
+    meeting, people = network
+    meeting.status = status
+    meeting.cancellation_reason = "Krankheit"
+    meeting.save()
+
+    page = staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/")
+
+    assert "Cora Stamm" not in page.text
+    assert "niemand mehr vorgeschlagen" in page.text
 
 
 def test_participants_csv_is_safe_against_spreadsheet_formulas(staff, network):
