@@ -105,8 +105,16 @@ def send_one(record: MailState | None, build, retry, connection) -> str:
     """Lock `record` and send its mail if it is still queued; a second task waits, then skips."""
     if record is None:
         return "skipped"
-    queued = type(record).objects.select_for_update().filter(pk=record.pk, delivery="queued")
-    attempts = queued.values_list("attempts", flat=True).first()
+    # order_by(): the default ordering joins the meeting and the contact, and FOR UPDATE would
+    # lock their rows too (a staff member saving the meeting would wait for the send).
+    queued = (
+        type(record)
+        .objects.select_for_update()
+        .filter(pk=record.pk, delivery="queued")
+        .order_by()
+        .values_list("attempts", flat=True)
+    )
+    attempts = next(iter(queued), None)
     if attempts is None:
         return "skipped"
     record.attempts = attempts

@@ -10,14 +10,16 @@ from email import policy
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from meetings.models import Invitation
+from meetings.models import Invitation, Meeting
 from meetings.services import send_invitations, send_reminders
 from meetings.tasks import deliver_invitations
+from organisations.models import ContactPerson
 from tests.factories import ContactPersonFactory, InvitationFactory, MeetingFactory
 
 # The worker runs in this process and closes database connections as a real one does, so these
@@ -228,3 +230,38 @@ def test_two_staff_sending_at_once_queue_each_mail_once(round_of_three, staff_us
 
     assert sorted(counts) == [0, 3]
     assert recipients() == Counter({invitation.contact.email: 1 for invitation in invitations})
+
+
+def test_sending_locks_only_the_invitation_not_its_meeting_or_contact(
+    round_of_three, staff_user, django_capture_on_commit_callbacks, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks.")
+    meeting, invitations = round_of_three
+    queue(meeting, staff_user, django_capture_on_commit_callbacks)
+    send_messages = EmailBackend.send_messages
+    locked = []
+
+    def try_to_lock():  # another connection, as a staff member saving the meeting would use
+        try:
+            with transaction.atomic():
+                Meeting.objects.select_for_update(nowait=True).get(pk=meeting.pk)
+                ContactPerson.objects.select_for_update(nowait=True).get(
+                    pk=invitations[0].contact_id
+                )
+        except DatabaseError:
+            locked.append(True)
+        finally:
+            connection.close()
+
+    def sending(self, messages):
+        other = threading.Thread(target=try_to_lock)
+        other.start()
+        other.join()
+        return send_messages(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", sending)
+    deliver_invitations.call([invitations[0].pk])
+
+    assert locked == []
+    assert len(mail.outbox) == 1
