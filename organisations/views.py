@@ -1,3 +1,4 @@
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -63,14 +64,18 @@ def account(request):
 
 
 def organisation_list(request):
-    if request.GET.get("q", "").strip():
-        limited = over_limit(request, "directory_search")
-        if limited:
-            return limited
     organisations = Organisation.objects.visible_to(request.user).for_list()
-    filterset = SimpleLazyObject(
-        lambda: OrganisationFilter(request.GET or None, queryset=organisations, request=request)
-    )
+
+    def search():
+        # The search limit counts the searches the server runs: a search answered from the
+        # cached rendering (the same words again) shows nothing new and costs nothing.
+        if request.GET.get("q", "").strip():
+            limited = over_limit(request, "directory_search")
+            if limited:
+                raise ImmediateHttpResponse(limited)
+        return OrganisationFilter(request.GET or None, queryset=organisations, request=request)
+
+    filterset = SimpleLazyObject(search)
     member = is_member(request.user)
     searched_contacts = [ContactPerson.objects.all()] if member and "q" in request.GET else []
     # Built only when the rendering is not in the cache yet.

@@ -52,7 +52,22 @@ def test_directory_search_is_rate_limited_but_browsing_is_not(db):
     statuses = [client.get("/organisationen/", {"q": f"suche {n}"}).status_code for n in range(121)]
 
     assert statuses[:120] == [200] * 120 and statuses[120] == 429
+    assert "Zu viele Anfragen" in client.get("/organisationen/", {"q": "neu"}).text
+    assert (
+        client.get("/organisationen/", {"q": "neu"}, headers={"hx-request": "true"}).status_code
+        == 429
+    )
     assert client.get("/organisationen/").status_code == 200
+
+
+def test_the_same_search_again_comes_from_the_cache_and_does_not_count(db):
+    client = Client(REMOTE_ADDR="198.51.100.5")
+    statuses = [client.get("/organisationen/", {"q": "caritas"}).status_code for _ in range(130)]
+
+    assert statuses == [200] * 130
+    assert (
+        Client(REMOTE_ADDR="198.51.100.5").get("/organisationen/", {"q": "neu"}).status_code == 200
+    )
 
 
 def two_processes(environment) -> list[int]:
