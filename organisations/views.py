@@ -103,11 +103,19 @@ def organisation_detail(request, slug):
         .prefetch_related("topics")
         .select_related("organisation")
     )
+    own = contact_of(request.user)
+    personal = request.user.is_staff or (own is not None and own.organisation_id == organisation.pk)
     context = {
         "organisation": organisation,
         "contacts": contacts,
         "is_member": is_member(request.user),
         "can_edit": can_edit_organisation(request.user, organisation),
+        # Visitors and members of other organisations see the same page: cached, keyed by the
+        # organisation's and its contact persons' state.
+        "cache_key": None
+        if personal
+        else f"{organisation.pk}.{organisation.updated_at.timestamp()}:"
+        + list_cache_key(request, organisation.contacts.all()),
     }
     return render(request, "organisations/detail.html", context)
 

@@ -103,3 +103,37 @@ def test_a_member_search_does_not_find_an_erased_person_any_more(member):
     erase(contact)
 
     assert "0 Organisationen" in member.get("/organisationen/", {"q": "Frieda"}).text
+
+
+def test_organisation_page_follows_its_changes_and_its_contact_persons(outsider, anonymous):
+    organisation = OrganisationFactory(name="Beratungsstelle Nord", description="Alt")
+    leaving = ContactPersonFactory(organisation=organisation, name="Lea Geht")
+    staying = ContactPersonFactory(organisation=organisation, name="Sam Bleibt")
+    url = organisation.get_absolute_url()
+    assert "Lea Geht" in outsider.get(url).text and "Alt" in anonymous.get(url).text
+
+    organisation.description = "Neu beschrieben"
+    organisation.save()
+    leaving.delete()
+    staying.role = "Leitung"
+    staying.save()
+    ContactPersonFactory(organisation=organisation, name="Nia Neu")
+    page, public = outsider.get(url).text, anonymous.get(url).text
+
+    assert "Neu beschrieben" in page and "Neu beschrieben" in public
+    assert "Lea Geht" not in page and "Nia Neu" in page and "Leitung" in page
+    assert "Sam Bleibt" not in public  # the members' rendering never reaches visitors
+
+
+def test_organisation_page_of_the_own_organisation_and_for_staff_is_never_cached(
+    member, staff, member_contact, outsider
+):
+    url = member_contact.organisation.get_absolute_url()
+    ContactPersonFactory(
+        organisation=member_contact.organisation, name="Vera Vertraulich", visibility="staff"
+    )
+    assert "Vera Vertraulich" not in outsider.get(url).text  # cached for members elsewhere
+
+    assert "Vera Vertraulich" in member.get(url).text
+    staff_page = staff.get(url).text
+    assert "Vera Vertraulich" in staff_page and "csrfmiddlewaretoken" in staff_page

@@ -39,6 +39,15 @@ def test_profile_visitors_never_see_persons(anonymous, org_a, member_contact):
     assert "Ansprechpersonen sind nur für Mitglieder des Netzwerks sichtbar." in response.text
 
 
+def test_profile_visitors_see_public_contact_persons_without_edit_buttons(anonymous, org_a):
+    ContactPersonFactory(organisation=org_a, name="Paula Public", visibility="public")
+
+    response = anonymous.get(f"/organisationen/{org_a.slug}/")
+
+    assert "Paula Public" in response.text
+    assert "Bearbeiten" not in response.text
+
+
 def test_profile_members_see_contact_persons(outsider, org_a, member_contact):
     response = outsider.get(f"/organisationen/{org_a.slug}/")
 
@@ -218,13 +227,21 @@ def test_directory_query_count_is_fixed_for_members(django_assert_num_queries, c
 
 
 @pytest.mark.parametrize("count", [1, 20])
-def test_profile_query_count_is_fixed(django_assert_num_queries, count, org_a, member):
+def test_profile_query_count_is_fixed(django_assert_num_queries, count, org_a, member, outsider):
     for _ in range(count):
         ContactPersonFactory(organisation=org_a)
-    # 1 session, 2 user with their contact entry, 3 organisation, 4 contacts, 5 their topics,
-    # 6 the organisation's topics, 7 its regions
+    # The own organisation (never cached): 1 session, 2 user with their contact entry,
+    # 3 organisation, 4 contacts, 5 their topics, 6 the organisation's topics, 7 its regions
     with django_assert_num_queries(7):
         member.get(f"/organisationen/{org_a.slug}/")
+    # A member of another organisation: 1 session, 2 user, 3 organisation, 4 the state of its
+    # contact persons, 5 the cached part?, 6 contacts, 7 their topics, 8 the organisation's
+    # topics, 9 its regions, + writing the part; again: the first four and the cached part
+    with django_assert_num_queries(9 + CACHE_WRITE):
+        first = outsider.get(f"/organisationen/{org_a.slug}/")
+    with django_assert_num_queries(5):
+        again = outsider.get(f"/organisationen/{org_a.slug}/")
+    assert main_part(again) == main_part(first)
 
 
 def test_directory_language_can_be_switched_to_english(db, org_a):
