@@ -17,10 +17,13 @@ def user_display(user) -> str:
 
 class AuthenticationBackend(auth_backends.AuthenticationBackend):
     """allauth's login by e-mail (or username, for the admin's own users); the user of each
-    request comes with their contact entry and organisation in one query, since most pages ask
-    whether the user is a member (`contact_of`)."""
+    request comes with their contact entry in one query, since most pages ask whether the user
+    is a member (`contact_of`)."""
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related("contact_person__organisation")
-        user = users.filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        users = get_user_model()._default_manager.select_related("contact_person")
+        try:
+            user = users.get(pk=user_id)
+        except users.model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
