@@ -3,7 +3,7 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -186,10 +186,11 @@ def calendar_feed(request):
     not_modified = get_conditional_response(request, etag=f'"{etag}"')
     if not_modified is not None:
         return not_modified
-    response = cache.get(f"calendar-feed:{etag}")
+    renderings = caches["template_fragments"]
+    response = renderings.get(f"calendar-feed:{etag}")
     if response is None:
         response = calendar_response(meetings, request, filename="treffen.ics")
-        cache.set(f"calendar-feed:{etag}", response, LIST_CACHE_SECONDS)
+        renderings.set(f"calendar-feed:{etag}", response, LIST_CACHE_SECONDS)
     response["ETag"] = f'"{etag}"'
     return response
 

@@ -18,8 +18,10 @@ def data_version(queryset) -> str:
     return f"{figures['count']}.{changed}"
 
 
-def list_cache_key(request, *querysets) -> str:
-    """What a list's rendering depends on: its rows, who looks, the language, the filters."""
+def list_cache_key(request, *querysets, filters: bool = True) -> str:
+    """What a list's rendering depends on: its rows, who looks, the language, the filters (the
+    query string; a page that reads none leaves it out, so it makes no entries of its own)."""
     versions = ":".join(data_version(queryset) for queryset in querysets)
     audience = "member" if is_member(request.user) else "visitor"
-    return f"{versions}:{audience}:{request.LANGUAGE_CODE}:{request.GET.urlencode()}"
+    query = request.GET.urlencode() if filters else ""
+    return f"{versions}:{audience}:{request.LANGUAGE_CODE}:{query}"

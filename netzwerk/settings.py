@@ -128,24 +128,36 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: the database cache is shared by all worker processes (rate limits live there).
+# Caches shared by all worker processes: the database cache, or Redis with REDIS_URL.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def shared_cache(table: str, prefix: str = "") -> dict:
+    if REDIS_URL:
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    else:
+        backend = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": table,
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    return backend | {"KEY_PREFIX": prefix}
+
+
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "netzwerk_cache",
-        # Rate limits (one entry per address) and list renderings share it: room for both.
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+    # Rate limits (allauth counts in the default cache), alone: a full database cache drops a
+    # third of its entries, and nothing else may push the counters out that way.
+    "default": shared_cache("netzwerk_cache"),
+    # Page renderings and the calendar file ({% cache %} takes this alias by its name), and
+    # copies of sessions: many entries, each rebuilt from the database when dropped.
+    "template_fragments": shared_cache("netzwerk_copies", "fragments"),
+    "sessions": shared_cache("netzwerk_copies", "sessions"),
 }
-if os.environ.get("REDIS_URL"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
-    }
 
 # Sessions are read from the cache (no SQL with Redis) and kept in the database as well, so a
 # session survives a cache restart; logout, password changes and deactivation end them as before.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -16,9 +16,8 @@ def user_display(user) -> str:
 
 
 class AuthenticationBackend(auth_backends.AuthenticationBackend):
-    """allauth's login by e-mail (or username, for the admin's own users); the user of each
-    request comes with their contact entry in one query, since most pages ask whether the user
-    is a member (`contact_of`)."""
+    """allauth's login by e-mail; the user of each request comes with their contact entry in
+    one query, since most pages ask whether the user is a member (`contact_of`)."""
 
     def get_user(self, user_id):
         users = get_user_model()._default_manager.select_related("contact_person")

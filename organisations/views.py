@@ -115,7 +115,7 @@ def organisation_detail(request, slug):
         "cache_key": None
         if personal
         else f"{organisation.pk}.{organisation.updated_at.timestamp()}:"
-        + list_cache_key(request, organisation.contacts.all()),
+        + list_cache_key(request, organisation.contacts.all(), filters=False),
     }
     return render(request, "organisations/detail.html", context)
 

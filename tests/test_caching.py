@@ -137,3 +137,22 @@ def test_organisation_page_of_the_own_organisation_and_for_staff_is_never_cached
     assert "Vera Vertraulich" in member.get(url).text
     staff_page = staff.get(url).text
     assert "Vera Vertraulich" in staff_page and "csrfmiddlewaretoken" in staff_page
+
+
+def test_organisation_page_follows_its_contact_persons_alone(outsider):
+    organisation = OrganisationFactory(name="Beratungsstelle Süd")
+    hidden_later = ContactPersonFactory(organisation=organisation, name="Hana Später")
+    removed = ContactPersonFactory(organisation=organisation, name="Rolf Raus")
+    erased = ContactPersonFactory(organisation=organisation, name="Elke Gelöscht")
+    url = organisation.get_absolute_url()
+    page = outsider.get(url).text
+    assert "Hana Später" in page and "Rolf Raus" in page and "Elke Gelöscht" in page
+
+    # The organisation itself is not saved: only its contact persons change.
+    hidden_later.visibility = "staff"
+    hidden_later.save()
+    assert "Hana Später" not in outsider.get(url).text
+    removed.delete()
+    assert "Rolf Raus" not in outsider.get(url).text
+    erase(erased)
+    assert "Elke Gelöscht" not in outsider.get(url).text

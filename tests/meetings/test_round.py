@@ -184,7 +184,7 @@ def test_round_page_proposes_nobody_once_the_meeting_is_held_or_cancelled(staff,
     page = staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/")
 
     assert "Cora Stamm" not in page.text
-    assert "niemand mehr vorgeschlagen" in page.text
+    assert "wurde abgesagt oder ist vorbei – es wird niemand mehr vorgeschlagen" in page.text
 
 
 def test_participants_csv_is_safe_against_spreadsheet_formulas(staff, network):

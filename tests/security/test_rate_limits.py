@@ -118,3 +118,21 @@ def test_two_processes_share_the_limit_in_redis():
     allowed = two_processes({"REDIS_URL": "redis://127.0.0.1:6379/15"})
 
     assert sum(allowed) == 30, allowed
+
+
+def test_many_cached_renderings_never_push_rate_limit_counters_out(db, settings):
+    # A full database cache drops a third of its entries (the first by key); rate limits keep
+    # a cache of their own, so filling the renderings' cache cannot reset them.
+    settings.CACHES = {
+        alias: config | {"OPTIONS": {"MAX_ENTRIES": 5, "CULL_FREQUENCY": 2}}
+        for alias, config in settings.CACHES.items()
+    }
+    url = f"/einladung/{InvitationFactory().token}/"
+    guesser = Client(REMOTE_ADDR="198.51.100.6")
+    assert [guesser.get(url).status_code for _ in range(31)][-1] == 429
+
+    visitor = Client(REMOTE_ADDR="198.51.100.7")
+    for page in range(20):  # twenty renderings of the directory, each its own entry
+        assert visitor.get("/organisationen/", {"seite": page}).status_code == 200
+
+    assert guesser.get(url).status_code == 429
