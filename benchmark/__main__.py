@@ -3,10 +3,10 @@
 On a database of its own (dropped and rebuilt from the reference data each run), with
 production settings, two gunicorns of 2 sync workers each and persistent connections: the app,
 and the bare reference view (benchmark/settings.py). wrk loads each page as its persona; the
-table gives requests/s, p50 and p99 and the ratio to the bare view, measured before and after
-the pages in the same run. Then 500 invitations are queued through the send button, and the
-worker's send rate to a local SMTP sink is compared with a bare Django loop. docs/performance.md
-holds a run's figures.
+table gives requests/s, p50 and p99 and the ratio to the bare view, measured right before and
+right after each page in the same run. Then 500 invitations are queued through the send button,
+and the worker's send rate to a local SMTP sink is compared with a bare Django loop (run before
+and after the worker). docs/performance.md holds a run's figures.
 """
 
 import argparse
@@ -293,8 +293,17 @@ def measure_pages(args, personas, app, bare_server) -> tuple[list, list]:
         settle(server)
         return figures
 
-    bare = [load(bare_server, BARE_PORT, "/") | {"queries": bare_query_count()}]
-    print(f"bare view: {bare[0]['rate']:.0f}/s")
+    # The bare view is measured before the first page, between pages and after the last: each
+    # page is compared with the bare view right before and right after it, so that the
+    # machine's drift during a run (seen: 20 %) does not land on one page.
+    bare_queries = bare_query_count()
+
+    def load_bare() -> dict:
+        figures = load(bare_server, BARE_PORT, "/") | {"queries": bare_queries}
+        print(f"bare view: {figures['rate']:.0f}/s")
+        return figures
+
+    bare = [load_bare()]
     rows = []
     for label, persona, path in pages():
         cookie = personas["cookies"].get(persona, "")
@@ -303,10 +312,10 @@ def measure_pages(args, personas, app, bare_server) -> tuple[list, list]:
             raise SystemExit(f"{path} as {persona} answered {response.status}")
         queries = query_count(personas["clients"][persona], path)
         figures = load(app, APP_PORT, path, cookie)
-        rows.append((label, persona, path, queries, figures))
         print(f"{label}: {figures['rate']:.0f}/s, {queries} queries")
-    bare.append(load(bare_server, BARE_PORT, "/") | {"queries": bare[0]["queries"]})
-    print(f"bare view again: {bare[1]['rate']:.0f}/s")
+        bare.append(load_bare())
+        figures["reference"] = (bare[-2]["rate"] + bare[-1]["rate"]) / 2
+        rows.append((label, persona, path, queries, figures))
     return bare, rows
 
 
@@ -410,22 +419,26 @@ def smtp_sink(log: Path):
 
 
 def report(args, bare, rows, memory, sending) -> None:
-    reference = sum(run["rate"] for run in bare) / max(len(bare), 1)
     print(f"\n## Benchmark {date.today().isoformat()}\n")
     print(
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
         f"; wrk -t{args.threads} -c{args.connections} -d{args.duration}s per page.\n"
     )
-    print("| Seite | Person | Anfragen/s | p50 ms | p99 ms | × bare | SQL |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    for index, run in enumerate(bare):
-        when = "vorher" if index == 0 else "nachher"
-        figures = f"{run['rate']:.0f} | {run['p50']:.1f} | {run['p99']:.1f}"
-        print(f"| bare view ({when}) | – | {figures} | | {run['queries']} |")
+    if bare:
+        rates = [run["rate"] for run in bare]
+        print(
+            f"Bare view ({bare[0]['queries']} query), measured {len(bare)} times, before, "
+            f"between and after the pages: {min(rates):.0f}–{max(rates):.0f} requests/s, "
+            f"p50 {min(run['p50'] for run in bare):.1f}–{max(run['p50'] for run in bare):.1f} ms. "
+            "Each page's ratio is to the mean of the bare view right before and after it.\n"
+        )
+    print("| Seite | Person | Anfragen/s | p50 ms | p99 ms | bare ringsum | × bare | SQL |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, persona, _path, queries, figures in rows:
         print(
             f"| {label} | {persona} | {figures['rate']:.0f} | {figures['p50']:.1f} "
-            f"| {figures['p99']:.1f} | {figures['rate'] / reference:.2f} | {queries} |"
+            f"| {figures['p99']:.1f} | {figures['reference']:.0f} "
+            f"| {figures['rate'] / figures['reference']:.2f} | {queries} |"
         )
     print(
         f"\nQueue {args.mails} invitations (send button): "
