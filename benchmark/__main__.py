@@ -85,7 +85,9 @@ def prepare() -> None:
     call_command("createcachetable", verbosity=0)
     call_command("reference_data")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # planner statistics, as autovacuum keeps them in production
+        # Planner statistics and the visibility map (index-only scans), as autovacuum keeps
+        # them in production.
+        cursor.execute("VACUUM ANALYZE")
     call_command("collectstatic", interactive=False, verbosity=0)
 
 

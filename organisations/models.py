@@ -196,6 +196,8 @@ class Organisation(models.Model):
         indexes = [
             models.Index(fields=["sort_name", "name"]),
             models.Index(fields=["listed_publicly", "sort_name", "name"]),
+            # The state of the lists' cached renderings (netzwerk.caching) is counted along it.
+            models.Index(fields=["updated_at"]),
         ]
 
     def __str__(self) -> str:
@@ -311,6 +313,8 @@ class ContactPerson(models.Model):
                 ),
             )
         ]
+        # The state of a member's search and an organisation page (netzwerk.caching).
+        indexes = [models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
