@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from meetings.emails import default_invitation_text, invitation_message, preview_notice
@@ -58,13 +58,14 @@ def round_counts(meeting: Meeting) -> dict:
     )
 
 
-# The invitation table shows one answer (or the failed deliveries) at a time if staff choose so.
+# The invitation table shows one answer (or the failed deliveries) at a time if staff choose
+# so: ?zeigen=<key>, the key also naming its figure in round_counts.
 SHOWN = {
-    "yes": Q(answer=Answer.YES),
-    "maybe": Q(answer=Answer.MAYBE),
-    "no": Q(answer=Answer.NO),
-    "open": Q(answer=Answer.OPEN),
-    "failed": Q(delivery=Delivery.FAILED),
+    "yes": (Q(answer=Answer.YES), pgettext_lazy("invitations", "Yes")),
+    "maybe": (Q(answer=Answer.MAYBE), pgettext_lazy("invitations", "Maybe")),
+    "no": (Q(answer=Answer.NO), pgettext_lazy("invitations", "No")),
+    "open": (Q(answer=Answer.OPEN), pgettext_lazy("invitations", "Open")),
+    "failed": (Q(delivery=Delivery.FAILED), pgettext_lazy("invitations", "Not delivered")),
 }
 ROUND_PAGE_SIZE = 50
 
@@ -97,16 +98,19 @@ def invitation_round(request, slug):
         .prefetch_related("notices")
         .order_by("contact__name", "pk")
     )
-    shown = request.GET.get("zeigen", "")
+    shown = request.GET.get("zeigen")
     if shown in SHOWN:
-        invitations = invitations.filter(SHOWN[shown])
+        invitations = invitations.filter(SHOWN[shown][0])
     else:
-        shown = ""
+        shown = None
+    counts = round_counts(meeting)
     context = {
         "meeting": meeting,
-        "counts": round_counts(meeting),
+        "counts": counts,
         "proposals": propose_invitees(meeting=meeting) if meeting.open_for_invitations else [],
         "shown": shown,
+        "choices": [(None, pgettext("invitations", "All"), counts["total"])]
+        + [(key, label, counts[key]) for key, (_condition, label) in SHOWN.items()],
         "page": Paginator(invitations, ROUND_PAGE_SIZE).get_page(request.GET.get("seite")),
         "reminders": reminder_recipients(meeting).count(),
         "change_notices": change_notice_recipients(meeting).count(),

@@ -171,6 +171,7 @@ def test_round_page_shows_fifty_invitations_a_page_and_one_answer_if_chosen(staf
     assert "Person 50" in second.text and "Person 49" not in second.text
     assert "Person 07" in yes.text and "Person 51" in yes.text and "Person 08" not in yes.text
     assert 'aria-current="page">Zusagen (2)' in yes.text
+    assert 'href="?" aria-current="page">Alle (52)' in first.text
     assert unknown.status_code == 200 and "Person 00" in unknown.text
 
 
