@@ -51,7 +51,6 @@ def configure(database_url: str) -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="netzwerk.settings",
         DEBUG="0",
-        TESTING="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL=f"http://127.0.0.1:{APP_PORT}",

@@ -63,7 +63,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         outdated = change_notice_recipients(obj).count() if change else 0
         if outdated:
-            url = reverse("staff_meetings:change_notices", args=[obj.slug])
+            url = reverse("office:change_notices", args=[obj.slug])
             messages.warning(
                 request,
                 format_html(

@@ -11,7 +11,9 @@ the event; a cancellation carries METHOD:CANCEL, so calendars remove it.
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
+from common.mail import build_mail
 from meetings.calendar import build_calendar
 from meetings.models import Invitation, Meeting, Notice
 
@@ -42,27 +44,29 @@ def render_mail(
         calendar = build_calendar(
             [meeting], base_url=settings.SITE_URL, method=CALENDAR_METHOD[kind]
         )
+    answer_url = settings.SITE_URL + invitation.get_answer_url()
     context = {
         "kind": kind,
         "invitation": invitation,
         "meeting": meeting,
         "contact": contact,
-        "answer_url": settings.SITE_URL + invitation.get_answer_url(),
+        "answer_url": answer_url,
         "meeting_url": settings.SITE_URL + meeting.get_absolute_url(),
-        "privacy_url": settings.SITE_URL + "/datenschutz/",
-        "network_name": settings.NETWORK_NAME,
-        "operator": settings.NETWORK_OPERATOR,
         "calendar_attached": calendar is not None,
         **extra,
     }
-    subject = " ".join(render_to_string(f"emails/{kind}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"emails/{kind}_body.txt", context),
-        to=[contact.email],
+    source = _(
+        "You receive this invitation as a contact person of %(organisation)s in the directory "
+        "of the %(network)s, where your organisation or you yourself entered your address."
+    ) % {"organisation": contact.organisation.name, "network": settings.NETWORK_NAME}
+    message = build_mail(
+        kind,
+        context,
+        to=contact.email,
+        source=source,
+        objection_url=answer_url,
         headers={"Message-ID": message_id},
     )
-    message.attach_alternative(render_to_string(f"emails/{kind}_body.html", context), "text/html")
     if calendar is not None:
         message.attach(f"{meeting.slug}.ics", calendar.to_ical(), "text/calendar")
     return message

@@ -1,9 +1,7 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Invitation, Meeting
-from organisations.models import Organisation
+from meetings.models import Invitation
 
 
 class AnswerForm(forms.ModelForm):
@@ -35,43 +33,3 @@ class InviteeAnswerForm(AnswerForm):
 class SubstituteForm(forms.Form):
     name = forms.CharField(label=_("Name of the person standing in"), max_length=200)
     email = forms.EmailField(label=_("Their e-mail address"))
-
-
-class InvitationTextForm(forms.ModelForm):
-    class Meta:
-        model = Meeting
-        fields = ["invitation_text"]
-        widgets = {"invitation_text": forms.Textarea(attrs={"rows": 8})}
-
-
-class GuestForm(forms.Form):
-    """A guest added on the spot, typically someone at a state agency."""
-
-    name = forms.CharField(label=_("Name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail address"))
-    role = forms.CharField(label=_("Role or function"), max_length=200, required=False)
-    organisation = forms.ModelChoiceField(
-        label=_("State agency already in the directory"),
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.STATE_AGENCY),
-        required=False,
-        empty_label=_("– none, enter a new one below –"),
-    )
-    new_organisation = forms.CharField(
-        label=_("Or a new state agency"),
-        max_length=200,
-        required=False,
-        help_text=_("It is entered in the directory as a state agency, not listed publicly."),
-    )
-
-    def clean(self):
-        data = super().clean()
-        chosen, new = data.get("organisation"), data.get("new_organisation", "").strip()
-        if chosen and new:
-            raise ValidationError(_("Please choose an agency or enter a new one, not both."))
-        if not chosen and not new and "organisation" not in self.errors:
-            raise ValidationError(_("Please choose the guest's agency or enter a new one."))
-        if new:
-            data["organisation"] = Organisation(
-                name=new, kind=Organisation.Kind.STATE_AGENCY, listed_publicly=False
-            )
-        return data

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.security import log_event
 from meetings.models import Invitation, Meeting, Notice
 from meetings.tasks import deliver_invitations, deliver_notices, queue_in_batches
-from netzwerk.security import log_event
 from organisations.models import ContactPerson, Organisation, SuppressedAddress
 
 

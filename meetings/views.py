@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from common.caching import LIST_CACHE_SECONDS, data_version, list_cache_key
+from common.security import rate_limited
 from meetings.calendar import calendar_response
 from meetings.filters import MeetingFilter
 from meetings.forms import InviteeAnswerForm, SubstituteForm
@@ -25,9 +27,7 @@ from meetings.services import (
     object_to_invitations,
     record_answer,
 )
-from netzwerk.caching import LIST_CACHE_SECONDS, data_version, list_cache_key
-from netzwerk.security import rate_limited
-from organisations.models import Organisation, Topic, is_member
+from organisations.models import Organisation, Topic, audience, is_member
 
 
 def meeting_list(request):
@@ -36,7 +36,7 @@ def meeting_list(request):
     context = {  # filter and meetings: evaluated only when the rendering is not cached yet
         "filter": filterset,
         "meetings": SimpleLazyObject(lambda: filterset.qs),
-        "cache_key": list_cache_key(request, meetings),
+        "cache_key": list_cache_key(request, meetings, audience=audience(request.user)),
     }
     return render(request, "meetings/list.html", context)
 
@@ -45,7 +45,10 @@ def meeting_archive(request):
     meetings = Meeting.objects.visible_to(request.user).past().for_list().order_by("-sort_at")
     # Counted and fetched only when the rendering is not cached yet.
     page = SimpleLazyObject(lambda: Paginator(meetings, 20).get_page(request.GET.get("seite")))
-    context = {"page": page, "cache_key": list_cache_key(request, meetings)}
+    context = {
+        "page": page,
+        "cache_key": list_cache_key(request, meetings, audience=audience(request.user)),
+    }
     return render(request, "meetings/archive.html", context)
 
 

@@ -23,7 +23,6 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-TESTING = env_bool("TESTING")  # set by the test run (pyproject.toml)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -45,7 +44,7 @@ PRIVACY_HOSTING = os.environ.get("PRIVACY_HOSTING", "")
 PRIVACY_MAIL_PROVIDER = os.environ.get("PRIVACY_MAIL_PROVIDER", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "common.apps.AdminConfig",  # Django's admin behind the staff guard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,17 +60,23 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "simple_history",
+    # Ours, in their layers (docs/architecture.md): each imports only those above it.
+    "common",
     "organisations",
     "meetings",
+    "privacy",
+    "office",
+    "pages",
+    "netzwerk",  # the demo and reference data commands
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "netzwerk.middleware.allowed_methods",
-    "netzwerk.middleware.NumbersTooLarge",
+    "common.middleware.allowed_methods",
+    "common.middleware.NumbersTooLarge",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "netzwerk.middleware.language",
+    "common.middleware.language",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -81,8 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "netzwerk.middleware.session_lifetime",
-    "netzwerk.middleware.staff_second_factor",
+    "common.middleware.session_lifetime",
 ]
 
 ROOT_URLCONF = "netzwerk.urls"
@@ -99,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "netzwerk.context_processors.network",
+                "common.context_processors.network",
             ],
         },
     },
@@ -191,12 +195,12 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # Besides allauth's own: the personal invitation pages and the directory search.
 ACCOUNT_RATE_LIMITS = {"invitation_page": "30/m/ip", "directory_search": "120/m/ip"}
 
-# Second factor (allauth.mfa): required for staff before the office pages and the admin
-# (netzwerk.middleware.staff_second_factor); open to every member.
+# Second factor (allauth.mfa): required for staff before any of the office's rights apply
+# (common.staff: every staff-only view and action, the admin too); open to every member.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = NETWORK_NAME
 MFA_PASSKEY_LOGIN_ENABLED = False
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING  # http://127.0.0.1 in development
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in development
 # Development only (allauth refuses it with DEBUG off): the demo's staff login takes this code.
 MFA_TOTP_INSECURE_BYPASS_CODE = "123456" if DEBUG else None
 
@@ -246,14 +250,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 
-# In development and tests, whitenoise serves files from the app folders without collectstatic.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# In development, whitenoise serves files from the app folders without collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Security headers.
 SECURE_CSP = {
@@ -272,7 +276,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Logged-in sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS
-# after the login at the latest (netzwerk.middleware.session_lifetime).
+# after the login at the latest (common.middleware.session_lifetime).
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 60) * 60
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600
 # Client addresses in the security log and for rate limits: REMOTE_ADDR, or the address the
@@ -280,16 +284,15 @@ SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not TESTING)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if not TESTING:  # the test server speaks plain http, where browsers drop __Host- cookies
-        SESSION_COOKIE_NAME = "__Host-sessionid"
-        CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -298,12 +301,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "utc": {
-            "()": "netzwerk.security.UTCFormatter",
+            "()": "common.security.UTCFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         }
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "utc"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
-FORM_RENDERER = "netzwerk.forms.FormRenderer"
-CSRF_FAILURE_VIEW = "netzwerk.views.csrf_failure"
+FORM_RENDERER = "common.forms.FormRenderer"
+CSRF_FAILURE_VIEW = "common.views.csrf_failure"

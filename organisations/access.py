@@ -1,21 +1,20 @@
 """Who may see and change what in the directory.
 
 Not a member of the organisation → 404; member without the right → 403; anonymous users are
-sent to the login page by the views' login_required.
+sent to the login page by the views' login_required; staff without a second factor are sent to
+set one up (common.staff) before any of the office's rights apply.
 """
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from common.staff import has_staff_rights, require_second_factor
 from organisations.models import ContactPerson, Organisation, contact_of
 
 
 def can_edit_organisation(user, organisation: Organisation) -> bool:
-    if user.is_staff:
+    if has_staff_rights(user):
         return True
     own = contact_of(user)
     return own is not None and own.organisation_id == organisation.pk and own.is_editor
@@ -28,6 +27,7 @@ def get_organisation(request: HttpRequest, slug: str) -> Organisation:
 def get_organisation_for_edit(request: HttpRequest, slug: str) -> Organisation:
     organisation = get_object_or_404(Organisation, slug=slug)
     if request.user.is_staff:
+        require_second_factor(request)
         return organisation
     own = contact_of(request.user)
     if own is None or own.organisation_id != organisation.pk:
@@ -42,7 +42,10 @@ def get_contact_for_edit(request: HttpRequest, slug: str, pk: int) -> ContactPer
         ContactPerson.objects.select_related("organisation"), organisation__slug=slug, pk=pk
     )
     user = request.user
-    if user.is_staff or contact.user_id == user.pk:
+    if contact.user_id == user.pk:
+        return contact
+    if user.is_staff:
+        require_second_factor(request)
         return contact
     own = contact_of(user)
     if own is None or own.organisation_id != contact.organisation_id:
@@ -50,16 +53,3 @@ def get_contact_for_edit(request: HttpRequest, slug: str, pk: int) -> ContactPer
     if not own.is_editor:
         raise PermissionDenied
     return contact
-
-
-def staff_required(view):
-    """Staff pages: anonymous users go to the login page, other users get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper

@@ -1,11 +1,31 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from organisations.forms import ConsentFields
 from organisations.models import ContactPerson, Organisation, Region, Topic
 from organisations.services import invite_contact_to_account
+
+
+class ConsentRecord:
+    """Consent to public display, shown read-only: it is recorded by the model
+    (`ContactPerson.record_consent`) when the visibility changes, as in the edit form."""
+
+    form = ConsentFields
+
+    @admin.display(description=_("consent to public display"))
+    def consent_record(self, contact):
+        if contact is None or contact.consent_given_at is None:
+            return "–"
+        return _("%(method)s, %(when)s, recorded by %(who)s") % {
+            "method": contact.get_consent_method_display(),
+            "when": date_format(timezone.localtime(contact.consent_given_at), "j. F Y, H:i"),
+            "who": contact.consent_recorded_by or "–",
+        }
 
 
 @admin.register(Topic)
@@ -23,7 +43,7 @@ class RegionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ContactPersonInline(admin.StackedInline):
+class ContactPersonInline(ConsentRecord, admin.StackedInline):
     model = ContactPerson
     extra = 0
     fields = [
@@ -31,9 +51,11 @@ class ContactPersonInline(admin.StackedInline):
         ("email", "phone"),
         "topics",
         ("receives_invitations", "is_editor", "visibility"),
-        ("consent_given_at", "consent_method"),
+        ("consent_method", "consent_record"),
         "user",
     ]
+    readonly_fields = ["consent_record"]
+    exclude = ["consent_method"]  # the model field; the form's own field asks for the way
     autocomplete_fields = ["topics"]
     raw_id_fields = ["user"]
 
@@ -49,9 +71,13 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     inlines = [ContactPersonInline]
     readonly_fields = ["created_at", "updated_at"]
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        return kwargs | {"form_kwargs": {"editor": request.user}}
+
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(SimpleHistoryAdmin):
+class ContactPersonAdmin(ConsentRecord, SimpleHistoryAdmin):
     list_display = [
         "name",
         "organisation",
@@ -72,8 +98,15 @@ class ContactPersonAdmin(SimpleHistoryAdmin):
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation", "topics"]
     raw_id_fields = ["user"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["consent_record", "created_at", "updated_at"]
+    # The model's consent fields are written by record_consent only; the form asks for the way.
+    exclude = ["consent_given_at", "consent_method", "consent_recorded_by"]
     actions = ["invite_to_account"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a new class for each request
+        form.recorded_by = request.user
+        return form
 
     @admin.display(boolean=True, description=_("account"))
     def has_account(self, contact):
@@ -93,8 +126,8 @@ class ContactPersonAdmin(SimpleHistoryAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d invitation has been sent.",
-                    "%(count)d invitations have been sent.",
+                    "%(count)d invitation is being sent.",
+                    "%(count)d invitations are being sent.",
                     sent,
                 )
                 % {"count": sent},

@@ -1,5 +1,5 @@
 from django import forms
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import WEBSITE_MESSAGE, ContactPerson, Organisation
@@ -34,7 +34,38 @@ class OrganisationForm(forms.ModelForm):
         error_messages = {"website": {"invalid": WEBSITE_MESSAGE}}
 
 
-class ContactPersonForm(forms.ModelForm):
+class ConsentFields(forms.ModelForm):
+    """How the person agreed to public display, asked when someone else's entry becomes public;
+    the record itself is the model's (`ContactPerson.record_consent`), on every path."""
+
+    consent_method = forms.ChoiceField(
+        label=_("How has the person agreed to be shown publicly?"),
+        choices=[
+            ("", _("– only when showing the person publicly –")),
+            (ContactPerson.ConsentMethod.WRITTEN, _("in writing or by e-mail")),
+            (ContactPerson.ConsentMethod.VERBAL, _("verbally")),
+        ],
+        required=False,
+        help_text=_("Needed when someone else's entry is shown publicly for the first time."),
+    )
+
+    recorded_by = None  # who records, where the form is not given an editor (the admin)
+
+    def __init__(self, *args, editor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editor = editor if editor is not None else self.recorded_by
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds the new visibility
+        try:
+            self.instance.record_consent(
+                by=self.editor, method=self.cleaned_data.get("consent_method", "")
+            )
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class ContactPersonForm(ConsentFields):
     """A contact entry; only editors and staff may grant editing rights."""
 
     class Meta:
@@ -55,59 +86,13 @@ class ContactPersonForm(forms.ModelForm):
             "visibility": forms.RadioSelect,
         }
 
-    consent_method = forms.ChoiceField(
-        label=_("How has the person agreed to be shown publicly?"),
-        choices=[
-            ("", _("– only when showing the person publicly –")),
-            (ContactPerson.ConsentMethod.WRITTEN, _("in writing or by e-mail")),
-            (ContactPerson.ConsentMethod.VERBAL, _("verbally")),
-        ],
-        required=False,
-        help_text=_("Needed when someone else's entry is shown publicly for the first time."),
-    )
-
     field_order = ["name", "role", "email", "phone", "topics", "receives_invitations"]
     field_order += ["visibility", "consent_method", "is_editor"]
 
-    def __init__(self, *args, can_grant_editor: bool = True, editor=None, **kwargs):
+    def __init__(self, *args, can_grant_editor: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.editor = editor
-        self.was_public = self.instance.visibility == ContactPerson.Visibility.PUBLIC
         if not can_grant_editor:
             del self.fields["is_editor"]
-
-    def clean(self):
-        data = super().clean()
-        public = data.get("visibility") == ContactPerson.Visibility.PUBLIC
-        own_entry = self.editor is not None and self.instance.user_id == self.editor.pk
-        if public and not self.was_public and not own_entry and not data.get("consent_method"):
-            self.add_error(
-                "consent_method",
-                _("Please say how the person agreed to be shown on the public pages."),
-            )
-        return data
-
-    def save(self, commit=True):
-        """Records consent to public display, and its withdrawal: when, how and by whom."""
-        contact = super().save(commit=False)
-        public = contact.visibility == ContactPerson.Visibility.PUBLIC
-        if public != self.was_public:
-            own_entry = self.editor is not None and contact.user_id == self.editor.pk
-            contact.consent_given_at = timezone.now() if public else None
-            contact.consent_method = (
-                (
-                    ContactPerson.ConsentMethod.SELF
-                    if own_entry
-                    else self.cleaned_data["consent_method"]
-                )
-                if public
-                else ""
-            )
-            contact.consent_recorded_by = self.editor
-        if commit:
-            contact.save()
-            self.save_m2m()
-        return contact
 
 
 class BaseContactFormSet(forms.BaseInlineFormSet):

@@ -4,13 +4,17 @@ import hashlib
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from common.staff import has_staff_rights
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ()/\-]{4,28}[0-9]$",
@@ -19,6 +23,7 @@ phone_validator = RegexValidator(
 
 
 WEBSITE_MESSAGE = _("Enter a web address that starts with https:// or http://.")
+CONSENT_METHOD_MISSING = _("Please say how the person agreed to be shown on the public pages.")
 
 
 class Topic(models.Model):
@@ -74,10 +79,16 @@ def contact_of(user) -> ContactPerson | None:
 
 
 def is_member(user) -> bool:
-    """Staff and users linked to a contact person see the members' part of the directory."""
+    """Staff (with their second factor) and users linked to a contact person see the members'
+    part of the directory."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_staff or contact_of(user) is not None
+    return has_staff_rights(user) or contact_of(user) is not None
+
+
+def audience(user) -> str:
+    """Who looks, as far as a cached rendering is concerned."""
+    return "member" if is_member(user) else "visitor"
 
 
 def search_condition(words: list[str], *, with_contacts: bool) -> Q:
@@ -196,7 +207,7 @@ class Organisation(models.Model):
         indexes = [
             models.Index(fields=["sort_name", "name"]),
             models.Index(fields=["listed_publicly", "sort_name", "name"]),
-            # The state of the lists' cached renderings (netzwerk.caching) is counted along it.
+            # The state of the lists' cached renderings (common.caching) is counted along it.
             models.Index(fields=["updated_at"]),
         ]
 
@@ -225,7 +236,7 @@ class ContactPersonQuerySet(models.QuerySet):
         Visibility = ContactPerson.Visibility
         if not is_member(user):
             return self.filter(visibility=Visibility.PUBLIC, organisation__listed_publicly=True)
-        if user.is_staff:
+        if has_staff_rights(user):
             return self.all()
         own = contact_of(user)
         return self.filter(
@@ -313,7 +324,7 @@ class ContactPerson(models.Model):
                 ),
             )
         ]
-        # The state of a member's search and an organisation page (netzwerk.caching).
+        # The state of a member's search and an organisation page (common.caching).
         indexes = [models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
@@ -323,7 +334,38 @@ class ContactPerson(models.Model):
         # Someone who objected or was erased is never invited again, even when re-entered.
         if self.pk is None and self.receives_invitations and SuppressedAddress.contains(self.email):
             self.receives_invitations = False
+        if self.visibility == self.Visibility.PUBLIC and self.consent_given_at is None:
+            # Every path that shows a person publicly (forms, admin, imports) records consent.
+            raise ValueError("Public display without recorded consent: call record_consent().")
         super().save(*args, **kwargs)
+        self._stored_visibility = self.visibility
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        contact = super().from_db(db, field_names, values, **kwargs)
+        contact._stored_visibility = contact.__dict__.get("visibility")
+        return contact
+
+    def record_consent(self, *, by, method: str = "") -> None:
+        """Record consent to public display, or its withdrawal: when, how and by whom.
+
+        Called before saving whenever `visibility` may have changed, by the edit form, the
+        admin and any import. A person making their own entry public gives consent themself;
+        for anyone else, `method` says how the person agreed (ValidationError without it).
+        """
+        public = self.visibility == self.Visibility.PUBLIC
+        was_public = getattr(self, "_stored_visibility", None) == self.Visibility.PUBLIC
+        if public == was_public:
+            return
+        if public:
+            own_entry = by is not None and self.user_id is not None and self.user_id == by.pk
+            method = self.ConsentMethod.SELF if own_entry else method
+            if method not in self.ConsentMethod.values:
+                raise ValidationError({"consent_method": CONSENT_METHOD_MISSING})
+            self.consent_given_at, self.consent_method = timezone.now(), method
+        else:
+            self.consent_given_at, self.consent_method = None, ""
+        self.consent_recorded_by = by
 
     def get_edit_url(self) -> str:
         return reverse("organisations:contact_edit", args=[self.organisation.slug, self.pk])

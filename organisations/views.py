@@ -12,55 +12,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meetings.models import Invitation, Meeting
-from netzwerk.caching import list_cache_key
-from netzwerk.security import over_limit
+from common.caching import list_cache_key
+from common.security import over_limit
+from common.staff import has_staff_rights, staff_required
 from organisations.access import (
     can_edit_organisation,
     get_contact_for_edit,
     get_organisation,
     get_organisation_for_edit,
-    staff_required,
 )
 from organisations.filters import OrganisationFilter
 from organisations.forms import ContactPersonForm, ContactPersonFormSet, OrganisationForm
-from organisations.models import ContactPerson, Organisation, contact_of, is_member
+from organisations.models import ContactPerson, Organisation, audience, contact_of, is_member
 from organisations.services import invite_contact_to_account
 
 PAGE_SIZE = 20
-
-
-def home(request):
-    organisations = Organisation.objects.visible_to(request.user)
-    context = {
-        "meetings": Meeting.objects.visible_to(request.user).upcoming().for_list()[:3],
-        "organisation_count": organisations.count(),
-        "core_circle_count": organisations.filter(in_core_circle=True).count(),
-        "own_contact": contact_of(request.user),
-        "own_invitations": Invitation.objects.filter(
-            contact__user=request.user, meeting__in=Meeting.objects.upcoming()
-        ).select_related("meeting")
-        if request.user.is_authenticated
-        else [],
-    }
-    return render(request, "home.html", context)
-
-
-@login_required
-def account(request):
-    """The member's own page: their entry, their invitations and answers, account settings."""
-    invitations = (
-        Invitation.objects.filter(contact__user=request.user)
-        .select_related("meeting")
-        .order_by("-meeting__sort_at")
-    )
-    upcoming = set(Meeting.objects.upcoming().values_list("pk", flat=True))
-    context = {
-        "own_contact": contact_of(request.user),
-        "upcoming_invitations": [i for i in invitations if i.meeting_id in upcoming],
-        "past_invitations": [i for i in invitations if i.meeting_id not in upcoming],
-    }
-    return render(request, "account/overview.html", context)
 
 
 def organisation_list(request):
@@ -85,7 +51,9 @@ def organisation_list(request):
             lambda: Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("seite"))
         ),
         "is_member": member,
-        "cache_key": list_cache_key(request, organisations, *searched_contacts),
+        "cache_key": list_cache_key(
+            request, organisations, *searched_contacts, audience=audience(request.user)
+        ),
     }
     template = "organisations/list.html"
     if request.htmx and not request.htmx.history_restore_request:
@@ -104,7 +72,9 @@ def organisation_detail(request, slug):
         .select_related("organisation")
     )
     own = contact_of(request.user)
-    personal = request.user.is_staff or (own is not None and own.organisation_id == organisation.pk)
+    personal = has_staff_rights(request.user) or (
+        own is not None and own.organisation_id == organisation.pk
+    )
     context = {
         "organisation": organisation,
         "contacts": contacts,
@@ -115,7 +85,9 @@ def organisation_detail(request, slug):
         "cache_key": None
         if personal
         else f"{organisation.pk}.{organisation.updated_at.timestamp()}:"
-        + list_cache_key(request, organisation.contacts.all(), filters=False),
+        + list_cache_key(
+            request, organisation.contacts.all(), audience=audience(request.user), filters=False
+        ),
     }
     return render(request, "organisations/detail.html", context)
 
@@ -170,7 +142,7 @@ def contact_invite(request, slug, pk):
     else:
         messages.success(
             request,
-            _("%(name)s has been invited to an account. The e-mail went to %(email)s.")
+            _("%(name)s has been invited to an account. The e-mail goes to %(email)s.")
             % {"name": contact.name, "email": contact.email},
         )
     next_url = request.POST.get("next", "")
@@ -178,20 +150,3 @@ def contact_invite(request, slug, pk):
     if not (safe and next_url.startswith("/")):
         next_url = contact.organisation.get_absolute_url()
     return HttpResponseRedirect(next_url)
-
-
-@staff_required
-def staff_home(request):
-    contacts = (
-        ContactPerson.objects.filter(user__isnull=True)
-        .select_related("organisation")
-        .order_by("organisation__sort_name", "name")
-    )
-    context = {
-        "organisation_count": Organisation.objects.count(),
-        "contact_count": ContactPerson.objects.count(),
-        "account_count": ContactPerson.objects.filter(user__isnull=False).count(),
-        "page": Paginator(contacts, 50).get_page(request.GET.get("seite")),
-        "meetings": Meeting.objects.upcoming().for_list(),
-    }
-    return render(request, "organisations/staff_home.html", context)

@@ -8,6 +8,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -63,6 +64,12 @@ def main_part(response) -> str:
     if "<main" not in page:
         return page
     return page[page.index("<main") : page.index("</main>")]
+
+
+def run_worker():
+    """The task worker as production runs it (`db_worker`), in this process, until the queue is
+    empty. Tests that use it commit for real: `django_db(transaction=True)`."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def totp_code(secret: str = STAFF_TOTP_SECRET) -> str:

@@ -55,6 +55,14 @@ class ContactPersonFactory(factory.django.DjangoModelFactory):
     role = "Referent*in"
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     phone = "+49 711 123456"
+    visibility = ContactPerson.Visibility.MEMBERS
+    # A contact shown publicly agreed to it (the model refuses public display without).
+    consent_given_at = factory.LazyAttribute(
+        lambda contact: timezone.now() if contact.visibility == "public" else None
+    )
+    consent_method = factory.LazyAttribute(
+        lambda contact: ContactPerson.ConsentMethod.WRITTEN if contact.visibility == "public" else ""
+    )
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,7 @@ import datetime
 import time_machine
 from django.utils import timezone
 
-from organisations.privacy import erase
+from privacy.services import erase
 from tests.factories import ContactPersonFactory, MeetingFactory, OrganisationFactory
 
 

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from organisations.models import ContactPerson, Organisation, Region
+from tests.conftest import run_worker
 from tests.factories import ContactPersonFactory, MeetingFactory, TopicFactory
 from tests.test_permissions import MATRIX, PERSONAS
 
@@ -70,6 +71,7 @@ def test_404_page_is_german(anonymous):
 SCRIPT = "<script>alert(1)</script>"
 
 
+@pytest.mark.django_db(transaction=True)  # the worker sends the account invitation
 def test_script_text_is_escaped_everywhere(staff, org_a, editor_contact):
     topic = TopicFactory(name=f"Thema {SCRIPT}")
     Organisation.objects.filter(pk=org_a.pk).update(
@@ -100,15 +102,18 @@ def test_script_text_is_escaped_everywhere(staff, org_a, editor_contact):
     )
 
     staff.post(f"/organisationen/{org_a.slug}/ansprechpersonen/{contact.pk}/zugang-einladen/")
+    run_worker()
     html = mail.outbox[0].alternatives[0].content
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
 
 
+@pytest.mark.django_db(transaction=True)  # the worker sends the account invitation
 def test_name_with_line_break_cannot_add_mail_headers(staff, org_a):
     contact = ContactPersonFactory(organisation=org_a, name="Eve\r\nBcc: opfer@example.org")
 
     staff.post(f"/organisationen/{org_a.slug}/ansprechpersonen/{contact.pk}/zugang-einladen/")
+    run_worker()
 
     message = mail.outbox[0].message()
     assert message["Bcc"] is None

@@ -64,7 +64,7 @@ def run_worker(live_server, smtp):
     database = connection.settings_dict
     environment = os.environ | {
         "DEBUG": "0",
-        "TESTING": "1",
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
         "SECRET_KEY": settings.SECRET_KEY,
         "DATABASE_URL": (
             f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"

@@ -6,20 +6,16 @@ from collections import Counter
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 from icalendar import Calendar
 
 from meetings.models import Invitation, Notice
 from meetings.services import send_change_notices, send_reminders
 from meetings.tasks import deliver_notices
+from tests.conftest import run_worker
 from tests.factories import InvitationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def recipients() -> Counter:

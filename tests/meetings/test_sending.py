@@ -11,7 +11,6 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -20,6 +19,7 @@ from meetings.models import Invitation, Meeting
 from meetings.services import send_invitations, send_reminders
 from meetings.tasks import deliver_invitations
 from organisations.models import ContactPerson
+from tests.conftest import run_worker
 from tests.factories import ContactPersonFactory, InvitationFactory, MeetingFactory
 
 # The worker runs in this process and closes database connections as a real one does, so these
@@ -32,10 +32,6 @@ def round_of_three(staff_user):
     meeting = MeetingFactory(title="Vernetzungstreffen Gesundheit")
     invitations = [InvitationFactory(meeting=meeting) for _ in range(3)]
     return meeting, invitations
-
-
-def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def queue(meeting, staff_user, capture):

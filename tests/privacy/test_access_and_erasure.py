@@ -11,7 +11,7 @@ from django.test import Client
 
 from meetings.models import Invitation, Notice
 from organisations.models import ContactPerson, SuppressedAddress
-from organisations.privacy import NOT_EXPORTED, PERSON_DATA
+from privacy.registry import NOT_EXPORTED, PERSON_DATA
 from tests.factories import (
     ContactPersonFactory,
     InvitationFactory,
@@ -35,7 +35,7 @@ def test_every_model_referring_to_a_person_is_covered_by_the_export():
         and (model._meta.label_lower, field.name) not in NOT_EXPORTED
     ]
 
-    assert missing == [], f"person data not in organisations/privacy.py: {missing}"
+    assert missing == [], f"person data not in privacy/registry.py: {missing}"
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Run Django with production settings in a child process (the tests themselves run with
-TESTING=1), for checks that only hold with DEBUG off and without the test switches."""
+tests/settings.py), for checks that only hold with the production settings unchanged."""
 
 import os
 import subprocess
@@ -8,8 +8,8 @@ import sys
 from django.conf import settings
 
 PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "netzwerk.settings",
     "DEBUG": "0",
-    "TESTING": "0",
     "SECRET_KEY": "a-production-like-secret-key-that-is-long-and-random-enough-4f9c2b7e1d",
     "ALLOWED_HOSTS": "netzwerk.example.org",
     "SITE_URL": "https://netzwerk.example.org",
@@ -24,7 +24,6 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess:
         if key
         not in (
             "DEBUG",
-            "TESTING",
             "SECRET_KEY",
             "PYTEST_CURRENT_TEST",
             "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for Playwright
@@ -45,7 +44,6 @@ def setting(name: str, **env: str) -> str:
     result = run(
         "-c",
         f"import django; django.setup(); from django.conf import settings; print(settings.{name})",
-        DJANGO_SETTINGS_MODULE="netzwerk.settings",
         **env,
     )
     assert result.returncode == 0, result.stderr[-1500:]

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from netzwerk.security import UTCFormatter
+from common.security import UTCFormatter
 from tests.factories import PASSWORD, InvitationFactory, MeetingFactory
 
 

@@ -1,0 +1,26 @@
+"""Cached renderings of lists, keyed by the state of their rows.
+
+The key changes whenever a row is added, changed (`updated_at`) or removed, or leaves the list
+(an upcoming meeting that has passed); a rename of a topic or region, which touches no row,
+shows once the entry expires (LIST_CACHE_SECONDS).
+"""
+
+from django.db.models import Count, Max
+
+LIST_CACHE_SECONDS = 600
+
+
+def data_version(queryset) -> str:
+    # COUNT(*), not of a column: PostgreSQL counts along the index on updated_at then.
+    figures = queryset.aggregate(count=Count("*"), changed=Max("updated_at"))
+    changed = figures["changed"].timestamp() if figures["changed"] else 0
+    return f"{figures['count']}.{changed}"
+
+
+def list_cache_key(request, *querysets, audience: str, filters: bool = True) -> str:
+    """What a list's rendering depends on: its rows, who looks (`audience`, named by the view:
+    "member" or "visitor"), the language, the filters (the query string; a page that reads none
+    leaves it out, so it makes no entries of its own)."""
+    versions = ":".join(data_version(queryset) for queryset in querysets)
+    query = request.GET.urlencode() if filters else ""
+    return f"{versions}:{audience}:{request.LANGUAGE_CODE}:{query}"

@@ -1,0 +1,180 @@
+"""Reference data for performance measurements: a state-wide network, reproducible from a seed.
+
+Default size: 2,000 organisations, 10,000 contact persons, all topics and regions, 300 meetings
+over several years and 20,000 invitations with answers; one meeting has 300 invitations (the
+staff answers page is measured on it). Runs on an empty database only.
+"""
+
+import datetime
+import hashlib
+import random
+import zoneinfo
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.text import slugify
+
+from meetings.models import Invitation, Meeting, personal_token
+from netzwerk.management.commands.demo_data import FIRST_NAMES, LAST_NAMES, ROLES, TOPICS
+from organisations.models import ContactPerson, Organisation, Region, Topic, sort_key
+
+PLACES = [
+    "Stuttgart", "Karlsruhe", "Mannheim", "Freiburg", "Heidelberg", "Ulm", "Heilbronn",
+    "Pforzheim", "Reutlingen", "Esslingen", "Tübingen", "Konstanz", "Ludwigsburg", "Aalen",
+]  # fmt: skip
+KINDS_OF_WORK = [
+    "Flüchtlingshilfe", "Migrationsberatung", "Jugendmigrationsdienst", "Psychosoziales Zentrum",
+    "Asylarbeitskreis", "Frauenberatung", "Integrationsmanagement", "Sprachcafé", "Bildungswerk",
+]  # fmt: skip
+THEMED_MEETING = "Vernetzungstreffen Referenz 300"
+
+
+class Command(BaseCommand):
+    help = "Create reproducible reference data for the benchmark (empty database only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--organisations", type=int, default=2000)
+        parser.add_argument("--contacts-per-organisation", type=int, default=5)
+        parser.add_argument("--meetings", type=int, default=300)
+        parser.add_argument("--invitations", type=int, default=20000)
+
+    def handle(self, *args, **options):
+        if Organisation.objects.exists():
+            raise CommandError("The database already holds organisations.")
+        rng = random.Random(options["seed"])
+        with transaction.atomic():
+            topics = self.topics()
+            organisations = self.organisations(rng, options["organisations"], topics)
+            contacts = self.contacts(rng, organisations, options["contacts_per_organisation"])
+            meetings = self.meetings(rng, options["meetings"], topics)
+            invitations = self.invitations(rng, meetings, contacts, options["invitations"])
+        self.stdout.write(
+            f"{len(organisations)} organisations, {len(contacts)} contact persons, "
+            f"{len(meetings)} meetings, {invitations} invitations (seed {options['seed']})"
+        )
+
+    def topics(self):
+        for name, description in TOPICS:
+            Topic.objects.get_or_create(
+                slug=slugify(name), defaults={"name": name, "description": description}
+            )
+        return list(Topic.objects.order_by("pk"))
+
+    def organisations(self, rng, count, topics):
+        regions = list(Region.objects.order_by("pk"))
+        kinds = [kind for kind, _label in Organisation.Kind.choices]
+        organisations = []
+        for number in range(count):
+            place = rng.choice(PLACES)
+            name = f"{rng.choice(KINDS_OF_WORK)} {place} {number + 1}"
+            organisations.append(
+                Organisation(
+                    name=name,
+                    sort_name=sort_key(name),
+                    slug=f"{slugify(name)}",
+                    kind=rng.choice(kinds),
+                    description=f"{name}: Beratung und Begleitung geflüchteter Menschen.",
+                    city=place,
+                    postcode=f"{rng.randint(68000, 89999)}",
+                    street=f"Hauptstraße {rng.randint(1, 120)}",
+                    email=f"info@org{number + 1}.example.org",
+                    in_core_circle=number < 30,
+                    listed_publicly=rng.random() < 0.8,
+                )
+            )
+        organisations = Organisation.objects.bulk_create(organisations)
+        Organisation.topics.through.objects.bulk_create(
+            Organisation.topics.through(organisation_id=org.pk, topic_id=topic.pk)
+            for org in organisations
+            for topic in rng.sample(topics, rng.randint(1, 3))
+        )
+        Organisation.regions.through.objects.bulk_create(
+            Organisation.regions.through(organisation_id=org.pk, region_id=region.pk)
+            for org in organisations
+            for region in rng.sample(regions, rng.randint(1, 2))
+        )
+        return organisations
+
+    def contacts(self, rng, organisations, per_organisation):
+        visibility = [ContactPerson.Visibility.MEMBERS] * 8 + [ContactPerson.Visibility.STAFF] * 2
+        contacts = ContactPerson.objects.bulk_create(
+            ContactPerson(
+                organisation_id=org.pk,
+                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                role=rng.choice(ROLES),
+                email=f"person{position}@org{index + 1}.example.org",
+                phone=f"+49 711 {rng.randint(100000, 999999)}",
+                is_editor=position == 0,
+                receives_invitations=rng.random() < 0.95,
+                visibility=rng.choice(visibility),
+            )
+            for index, org in enumerate(organisations)
+            for position in range(per_organisation)
+        )
+        topic_ids = list(Topic.objects.values_list("pk", flat=True))
+        ContactPerson.topics.through.objects.bulk_create(
+            ContactPerson.topics.through(contactperson_id=contact.pk, topic_id=topic)
+            for contact in contacts
+            for topic in rng.sample(topic_ids, rng.randint(0, 2))
+        )
+        return contacts
+
+    def meetings(self, rng, count, topics):
+        zone = zoneinfo.ZoneInfo("Europe/Berlin")
+        first = datetime.datetime(2023, 1, 10, 14, tzinfo=zone)
+        meetings = []
+        for number in range(count):
+            starts = first + datetime.timedelta(days=round(number * 1825 / max(count, 1)))
+            past = starts < datetime.datetime.now(tz=zone)
+            status = Meeting.Status.HELD if past else Meeting.Status.SCHEDULED
+            if rng.random() < 0.05:
+                status = Meeting.Status.CANCELLED
+            theme = rng.choice(topics)
+            title = THEMED_MEETING if number == 0 else f"Vernetzungstreffen {theme.name} {number}"
+            meeting = Meeting(
+                title=title,
+                slug=slugify(title),
+                theme=theme,
+                status=status,
+                starts_at=starts,
+                ends_at=starts + datetime.timedelta(hours=3),
+                venue_name=f"Bürgerhaus {rng.choice(PLACES)}",
+                venue_address="Marktplatz 1",
+                description=f"Offenes Vernetzungstreffen zum Thema {theme.name}.",
+            )
+            meeting.sort_at, meeting.until = meeting.time_span()
+            meetings.append(meeting)
+        return Meeting.objects.bulk_create(meetings)
+
+    def invitations(self, rng, meetings, contacts, count):
+        answers = ["yes", "yes", "maybe", "no", "open", "open"]
+        rows = []
+        per_meeting = {meetings[0].pk: min(300, count, len(contacts))}
+        rest = count - per_meeting[meetings[0].pk]
+        others = meetings[1:]
+        for index, meeting in enumerate(others):
+            share = rest // len(others) + (1 if index < rest % len(others) else 0)
+            per_meeting[meeting.pk] = min(share, len(contacts))
+        for meeting in meetings:
+            for contact in rng.sample(contacts, per_meeting[meeting.pk]):
+                nonce = f"{rng.getrandbits(128):032x}"
+                answer = rng.choice(answers)
+                rows.append(
+                    Invitation(
+                        meeting_id=meeting.pk,
+                        contact_id=contact.pk,
+                        reason=rng.choice(["core_circle", "theme", "staff"]),
+                        nonce=nonce,
+                        token_hash=hashlib.sha256(personal_token(nonce).encode()).hexdigest(),
+                        delivery=Invitation.Delivery.SENT,
+                        notified_sequence=0,
+                        answer=answer,
+                        persons=rng.randint(1, 3) if answer in ("yes", "maybe") else 1,
+                        attended=(answer == "yes")
+                        if meeting.status == Meeting.Status.HELD
+                        else None,
+                    )
+                )
+        Invitation.objects.bulk_create(rows, batch_size=2000)
+        return len(rows)

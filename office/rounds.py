@@ -1,0 +1,268 @@
+"""The office's pages for an invitation round: who is invited, sending, the invitation text,
+reminders and change notices, a guest on the spot."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
+from django.views.decorators.http import require_POST
+
+from common.staff import staff_required
+from meetings.emails import default_invitation_text, invitation_message, preview_notice
+from meetings.models import Invitation, Meeting, Notice
+from meetings.services import (
+    add_invitations,
+    change_notice_kind,
+    change_notice_recipients,
+    invite_guest,
+    propose_invitees,
+    reminder_recipients,
+    send_change_notices,
+    send_invitations,
+    send_reminders,
+    stuck,
+)
+from office.forms import GuestForm, InvitationTextForm
+from organisations.models import ContactPerson
+
+Answer = Invitation.Answer
+Delivery = Invitation.Delivery
+
+
+def round_counts(meeting: Meeting) -> dict:
+    """Delivery and answer figures of a round, and of the notices after it, in two queries."""
+    notices = Notice.objects.filter(invitation__meeting=meeting).aggregate(
+        notices_queued=Count("pk", filter=Q(delivery=Delivery.QUEUED)),
+        notices_sent=Count("pk", filter=Q(delivery=Delivery.SENT)),
+        notices_failed=Count("pk", filter=Q(delivery=Delivery.FAILED)),
+    )
+    return notices | Invitation.objects.filter(meeting=meeting).aggregate(
+        total=Count("pk"),
+        draft=Count("pk", filter=Q(delivery=Delivery.DRAFT)),
+        queued=Count("pk", filter=Q(delivery=Delivery.QUEUED)),
+        sent=Count("pk", filter=Q(delivery=Delivery.SENT)),
+        failed=Count("pk", filter=Q(delivery=Delivery.FAILED)),
+        stuck=Count("pk", filter=stuck()),
+        yes=Count("pk", filter=Q(answer=Answer.YES)),
+        maybe=Count("pk", filter=Q(answer=Answer.MAYBE)),
+        no=Count("pk", filter=Q(answer=Answer.NO)),
+        open=Count("pk", filter=Q(answer=Answer.OPEN)),
+        expected=Sum("persons", filter=Q(answer=Answer.YES), default=0),
+    )
+
+
+# The invitation table shows one answer (or the failed deliveries) at a time if staff choose
+# so: ?zeigen=<key>, the key also naming its figure in round_counts.
+SHOWN = {
+    "yes": (Q(answer=Answer.YES), pgettext_lazy("invitations", "Yes")),
+    "maybe": (Q(answer=Answer.MAYBE), pgettext_lazy("invitations", "Maybe")),
+    "no": (Q(answer=Answer.NO), pgettext_lazy("invitations", "No")),
+    "open": (Q(answer=Answer.OPEN), pgettext_lazy("invitations", "Open")),
+    "failed": (Q(delivery=Delivery.FAILED), pgettext_lazy("invitations", "Not delivered")),
+}
+ROUND_PAGE_SIZE = 50
+
+
+@staff_required
+def invitation_round(request, slug):
+    meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
+    query = request.GET.get("suche", "").strip()
+    found = []
+    if query:
+        invited = Invitation.objects.filter(meeting=meeting).values("contact_id")
+        found = (
+            ContactPerson.objects.filter(
+                Q(name__icontains=query)
+                | Q(email__icontains=query)
+                | Q(organisation__name__icontains=query)
+            )
+            .exclude(pk__in=invited)
+            .select_related("organisation")[:20]
+        )
+    invitations = (
+        Invitation.objects.filter(meeting=meeting)
+        .select_related("contact__organisation")
+        # A subquery, not a join: PostgreSQL hashed all invitations of all meetings for the join.
+        .annotate(
+            stands_in_for=Subquery(
+                Invitation.objects.filter(pk=OuterRef("substitute_for_id")).values("contact__name")
+            )
+        )
+        .prefetch_related("notices")
+        .order_by("contact__name", "pk")
+    )
+    shown = request.GET.get("zeigen")
+    if shown in SHOWN:
+        invitations = invitations.filter(SHOWN[shown][0])
+    else:
+        shown = None
+    counts = round_counts(meeting)
+    context = {
+        "meeting": meeting,
+        "counts": counts,
+        "proposals": propose_invitees(meeting=meeting) if meeting.open_for_invitations else [],
+        "shown": shown,
+        "choices": [(None, pgettext("invitations", "All"), counts["total"])]
+        + [(key, label, counts[key]) for key, (_condition, label) in SHOWN.items()],
+        "page": Paginator(invitations, ROUND_PAGE_SIZE).get_page(request.GET.get("seite")),
+        "reminders": reminder_recipients(meeting).count(),
+        "change_notices": change_notice_recipients(meeting).count(),
+        "change_kind": change_notice_kind(meeting),
+        "query": query,
+        "found": found,
+    }
+    template = "office/round.html"
+    if request.htmx and request.htmx.target == "progress":
+        template += "#progress"
+    return render(request, template, context)
+
+
+@staff_required
+@require_POST
+def invitation_add(request, slug):
+    meeting = get_object_or_404(Meeting, slug=slug)
+    added = 0
+    for reason in Invitation.Reason.values:
+        ids = [value for value in request.POST.getlist(reason) if value.isdigit()]
+        contacts = ContactPerson.objects.filter(pk__in=ids)
+        added += add_invitations(meeting=meeting, contacts=contacts, reason=reason)
+    if added:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d person added to the round.",
+                "%(count)d people added to the round.",
+                added,
+            )
+            % {"count": added},
+        )
+    else:
+        messages.error(request, _("Please tick at least one person who is not invited yet."))
+    return redirect("office:round", slug=meeting.slug)
+
+
+@staff_required
+@require_POST
+def invitation_send(request, slug):
+    meeting = get_object_or_404(Meeting, slug=slug)
+    queued = send_invitations(meeting=meeting, sent_by=request.user)
+    if queued:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d invitation is being sent.",
+                "%(count)d invitations are being sent.",
+                queued,
+            )
+            % {"count": queued},
+        )
+    else:
+        messages.info(request, _("There is nothing to send: every invitation has gone out."))
+    return redirect("office:round", slug=meeting.slug)
+
+
+def preview_recipient(request, invitations):
+    """The invitation a preview is rendered for: the one chosen, else the first."""
+    chosen = request.POST.get("empfaenger") or request.GET.get("empfaenger")
+    if chosen and chosen.isdigit():
+        found = next((i for i in invitations if i.pk == int(chosen)), None)
+        if found:
+            return found
+    return invitations[0] if invitations else None
+
+
+@staff_required
+def invitation_text(request, slug):
+    """The invitation's words for this meeting, with a preview for any one recipient."""
+    meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
+    default = default_invitation_text(meeting)
+    initial = {"invitation_text": meeting.invitation_text or default}
+    form = InvitationTextForm(request.POST or None, instance=meeting, initial=initial)
+    invitations = list(
+        Invitation.objects.filter(meeting=meeting).select_related("contact__organisation")
+    )
+    recipient = preview_recipient(request, invitations)
+    text = None
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["invitation_text"].strip()
+        if "save" in request.POST:
+            # The standard text follows the meeting's details; store only a real change.
+            meeting.invitation_text = "" if text == default else text
+            meeting.save(update_fields=["invitation_text", "updated_at"])
+            messages.success(request, _("The invitation text has been saved."))
+            return redirect("office:round", slug=meeting.slug)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "invitations": invitations,
+        "recipient": recipient,
+        "preview": invitation_message(recipient, text=text) if recipient else None,
+    }
+    return render(request, "office/invitation_text.html", context)
+
+
+# kind in the URL → (who receives it, how it is sent, which mail it is)
+NOTICE_PAGES = {
+    "reminder": (reminder_recipients, send_reminders, lambda meeting: Notice.Kind.REMINDER),
+    "change": (change_notice_recipients, send_change_notices, change_notice_kind),
+}
+
+
+@staff_required
+def notice_round(request, slug, kind):
+    """Reminders to those without an answer, or change notices: a preview, then one click."""
+    meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
+    recipients, send, mail_kind_of = NOTICE_PAGES[kind]
+    if request.method == "POST":
+        queued = send(meeting=meeting, sent_by=request.user)
+        if queued:
+            messages.success(
+                request,
+                ngettext("%(count)d mail is being sent.", "%(count)d mails are being sent.", queued)
+                % {"count": queued},
+            )
+        else:
+            messages.info(request, _("There is nobody to send this to (any more)."))
+        return redirect("office:round", slug=meeting.slug)
+    invitations = list(recipients(meeting))
+    mail_kind = mail_kind_of(meeting)
+    recipient = preview_recipient(request, invitations)
+    context = {
+        "meeting": meeting,
+        "kind": kind,
+        "mail_kind": mail_kind,
+        "invitations": invitations,
+        "recipient": recipient,
+        "preview": preview_notice(recipient, mail_kind) if recipient else None,
+    }
+    return render(request, "office/notice_round.html", context)
+
+
+@staff_required
+def guest_add(request, slug):
+    """Invite a guest on the spot; their state agency is chosen or entered."""
+    meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
+    form = GuestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        added = invite_guest(
+            meeting=meeting,
+            name=data["name"],
+            email=data["email"],
+            role=data["role"],
+            organisation=data["organisation"],
+        )
+        if added:
+            messages.success(
+                request,
+                _("%(name)s has been added to the round. Send the invitations to invite them.")
+                % {"name": form.cleaned_data["name"]},
+            )
+        else:
+            messages.info(
+                request, _("This person is already invited or does not receive invitations.")
+            )
+        return redirect("office:round", slug=meeting.slug)
+    return render(request, "office/guest.html", {"meeting": meeting, "form": form})

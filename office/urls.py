@@ -1,0 +1,30 @@
+"""Everything under /geschaeftsstelle/: each view carries the staff guard (common.staff)."""
+
+from django.urls import path
+
+from office import attendance, rounds, views
+
+app_name = "office"
+
+meeting = "treffen/<slug:slug>"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("personen/<int:pk>/", views.person_data, name="person_data"),
+    path("personen/<int:pk>.json", views.person_data, {"as_json": True}, name="person_data_json"),
+    path(f"{meeting}/einladungen/", rounds.invitation_round, name="round"),
+    path(f"{meeting}/einladungen/hinzufuegen/", rounds.invitation_add, name="round_add"),
+    path(f"{meeting}/einladungen/senden/", rounds.invitation_send, name="round_send"),
+    path(f"{meeting}/einladungen/gast/", rounds.guest_add, name="guest_add"),
+    path(f"{meeting}/einladungstext/", rounds.invitation_text, name="invitation_text"),
+    path(f"{meeting}/erinnerung/", rounds.notice_round, {"kind": "reminder"}, name="reminders"),
+    path(f"{meeting}/aenderung/", rounds.notice_round, {"kind": "change"}, name="change_notices"),
+    path(
+        f"{meeting}/einladungen/<int:pk>/antwort/",
+        attendance.answer_for_invitee,
+        name="answer_for_invitee",
+    ),
+    path(f"{meeting}/anwesenheit/", attendance.attendance, name="attendance"),
+    path(f"{meeting}/teilnehmende.csv", attendance.participants_csv, name="participants_csv"),
+    path(f"{meeting}/teilnahmeliste/", attendance.sign_in_sheet, name="sign_in_sheet"),
+]

@@ -1,0 +1,57 @@
+"""The office's home and its page for one person (access on request, erasure)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from common.security import log_event
+from common.staff import staff_required
+from meetings.models import Meeting
+from office.forms import EraseForm
+from organisations.models import ContactPerson, Organisation
+from privacy.services import ERASED_NAME, erase
+from privacy.views import export_response
+
+
+@staff_required
+def home(request):
+    contacts = (
+        ContactPerson.objects.filter(user__isnull=True)
+        .select_related("organisation")
+        .order_by("organisation__sort_name", "name")
+    )
+    context = {
+        "organisation_count": Organisation.objects.count(),
+        "contact_count": ContactPerson.objects.count(),
+        "account_count": ContactPerson.objects.filter(user__isnull=False).count(),
+        "page": Paginator(contacts, 50).get_page(request.GET.get("seite")),
+        "meetings": Meeting.objects.upcoming().for_list(),
+    }
+    return render(request, "office/home.html", context)
+
+
+@staff_required
+def person_data(request, pk, as_json=False):
+    """Staff answer a request for access, or erase the person on request."""
+    contact = get_object_or_404(ContactPerson.objects.select_related("organisation"), pk=pk)
+    if contact.name == ERASED_NAME and not contact.user_id:
+        messages.info(request, _("This person's data has been erased."))
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        erase(contact)
+        log_event("person_erased", request, contact=contact.pk)
+        messages.success(
+            request,
+            _(
+                "The data has been erased. Only a hash of the address stays, so that no "
+                "invitation reaches the person again."
+            ),
+        )
+        return redirect(contact.organisation)
+    return export_response(
+        request,
+        contact,
+        as_json=as_json and request.method == "GET",
+        template_context={"own": False, "form": form},
+    )

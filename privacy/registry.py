@@ -1,0 +1,83 @@
+"""The registry of person data: every place that holds data about a person.
+
+PERSON_DATA lists them by the model and the field that points at the contact entry or the user
+account; a test fails when a model refers to a person and is neither listed here nor in
+NOT_EXPORTED with its reason. The export (Art. 15) and the erase (Art. 17) in
+privacy/services.py walk this list.
+"""
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy
+
+from organisations.models import ContactPerson
+
+# (model label, lookup from that model to the person, whose: "contact" or "user")
+PERSON_DATA = [
+    ("organisations.contactperson", "pk", "contact"),
+    ("organisations.historicalcontactperson", "id", "contact"),
+    ("organisations.historicalcontactperson_topics", "contactperson", "contact"),
+    ("meetings.invitation", "contact", "contact"),
+    ("meetings.notice", "invitation__contact", "contact"),
+    ("auth.user", "pk", "user"),
+    ("account.emailaddress", "user", "user"),
+    ("mfa.authenticator", "user", "user"),
+    ("admin.logentry", "user", "user"),
+    ("organisations.historicalorganisation", "history_user", "user"),
+    ("organisations.historicalcontactperson", "history_user", "user"),
+    ("meetings.historicalmeeting", "history_user", "user"),
+]
+
+# Fields referring to a person that the export leaves out, and why.
+NOT_EXPORTED = {
+    ("organisations.contactperson", "user"): "the account is exported as auth.user",
+    ("organisations.contactperson", "consent_recorded_by"): (
+        "other people's entries, naming this person only as who recorded their consent"
+    ),
+    ("organisations.historicalcontactperson", "consent_recorded_by"): (
+        "the same, in the history of other people's entries"
+    ),
+}
+
+# Secrets that are never shown, not even to the person: they would open the account or links.
+SECRET_FIELDS = {
+    "auth.user": {"password"},
+    "mfa.authenticator": {"data"},
+    "meetings.invitation": {"nonce", "token_hash"},
+}
+
+
+def person_rows(contact: ContactPerson) -> list[tuple[str, object]]:
+    """(key, queryset) for every place with data about the person; the key is the model's
+    label, with ":changes_made" for the changes the person made to other records."""
+    owners = {"contact": contact, "user": contact.user}
+    rows = []
+    for label, lookup, whose in PERSON_DATA:
+        owner = owners[whose]
+        if owner is None:
+            continue
+        model = apps.get_model(label)
+        key = f"{label}:changes_made" if lookup == "history_user" else label
+        rows.append((key, model._default_manager.filter(**{lookup: owner.pk})))
+    return rows
+
+
+TITLES = {
+    "organisations.contactperson": gettext_lazy("Contact entry"),
+    "organisations.historicalcontactperson": gettext_lazy("Earlier versions of the entry"),
+    "organisations.historicalcontactperson_topics": gettext_lazy(
+        "Topics in earlier versions of the entry"
+    ),
+    "meetings.invitation": gettext_lazy("Invitations and answers"),
+    "meetings.notice": gettext_lazy("Reminders, change notices and confirmations"),
+    "auth.user": gettext_lazy("User account"),
+    "account.emailaddress": gettext_lazy("E-mail addresses of the account"),
+    "mfa.authenticator": gettext_lazy("Second factors (without their secrets)"),
+    "admin.logentry": gettext_lazy("Changes made in the administration"),
+    "organisations.historicalorganisation:changes_made": gettext_lazy(
+        "Changes the person made to organisations"
+    ),
+    "organisations.historicalcontactperson:changes_made": gettext_lazy(
+        "Changes the person made to contact entries"
+    ),
+    "meetings.historicalmeeting:changes_made": gettext_lazy("Changes the person made to meetings"),
+}
