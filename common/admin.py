@@ -17,4 +17,3 @@ class AdminSite(admin.AdminSite):
 
     def admin_view(self, view, cacheable=False):
         return super().admin_view(staff_required(view), cacheable)
-

@@ -1,6 +1,10 @@
 from allauth.account import auth_backends
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from common.mail import footer_context
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -8,6 +12,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's mails end with the footer of all our mails (templates/emails/base.txt,
+        which templates/account/email/base_message.txt extends)."""
+        source = _(
+            "You receive this e-mail because it was asked for with your address on the site "
+            "of the %(network)s."
+        ) % {"network": settings.NETWORK_NAME}
+        return super().render_mail(
+            template_prefix, email, footer_context(source=source) | context, headers
+        )
 
 
 def user_display(user) -> str:

@@ -118,6 +118,12 @@ def staff(staff_user):
 
 
 @pytest.fixture
+def staff_without_second_factor(db):
+    """A staff account that has not set up its second factor yet."""
+    return _client_for(UserFactory(email="neu-im-team@example.org", is_staff=True))
+
+
+@pytest.fixture
 def editor(editor_contact):
     return _client_for(editor_contact.user)
 
@@ -139,6 +145,7 @@ def matrix_objects(org_a, org_b, member_contact, editor_contact, outsider_contac
     unlisted.listed_publicly = False
     unlisted.save()
     other = ContactPersonFactory(organisation=org_a, name="Olga Ohnezugang")
+    other_b = ContactPersonFactory(organisation=org_b, name="Bernd Ohnezugang")
     meeting = MeetingFactory(
         title="Vernetzungstreffen Gesundheit", online_link="https://x.example.org/raum"
     )
@@ -163,4 +170,5 @@ def matrix_objects(org_a, org_b, member_contact, editor_contact, outsider_contac
         "unlisted": unlisted.slug,
         "member_pk": member_contact.pk,
         "other_pk": other.pk,
+        "b_other_pk": other_b.pk,
     }

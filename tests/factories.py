@@ -61,7 +61,7 @@ class ContactPersonFactory(factory.django.DjangoModelFactory):
         lambda contact: timezone.now() if contact.visibility == "public" else None
     )
     consent_method = factory.LazyAttribute(
-        lambda contact: ContactPerson.ConsentMethod.WRITTEN if contact.visibility == "public" else ""
+        lambda contact: "written" if contact.visibility == "public" else ""
     )
 
 

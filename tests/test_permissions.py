@@ -36,6 +36,12 @@ MATRIX = [
     (
         "organisations:contact_edit",
         "get",
+        "/organisationen/{b}/ansprechpersonen/{b_other_pk}/bearbeiten/",
+        [LOGIN, 404, 404, 403, 200],
+    ),
+    (
+        "organisations:contact_edit",
+        "get",
         "/organisationen/{b}/ansprechpersonen/{member_pk}/bearbeiten/",
         [LOGIN, 404, 404, 404, 404],
     ),
@@ -246,6 +252,34 @@ def test_permission_matrix(request, matrix_objects, persona, name, method, path,
         assert response.url.startswith("/konto/login/?next=")
     else:
         assert response.status_code == status, url
+
+
+def staff_only(expected) -> bool:
+    """A row that every other logged-in persona is refused (403, 404, or the admin's redirect to
+    its login) and staff are not refused the same way."""
+    others = {expected[PERSONAS.index(p)] for p in ("member", "editor", "outsider")}
+    return others <= {302, 403, 404} and expected[PERSONAS.index("staff")] not in others
+
+
+STAFF_ONLY = [row for row in MATRIX if staff_only(row[3])]
+
+
+@pytest.mark.parametrize(("name", "method", "path", "expected"), STAFF_ONLY)
+def test_staff_without_a_second_factor_are_sent_to_set_one_up(
+    staff_without_second_factor, matrix_objects, name, method, path, expected
+):
+    url = path.format(**matrix_objects)
+
+    response = getattr(staff_without_second_factor, method)(url)
+
+    assert (response.status_code, response.get("Location")) == (302, "/konto/2fa/"), url
+
+
+def test_the_staff_only_rows_cover_the_office_the_admin_and_staff_actions_elsewhere():
+    names = {row[0] for row in STAFF_ONLY}
+
+    assert {"office:home", "office:round", "office:person_data", "admin:index"} <= names
+    assert {"organisations:edit", "organisations:contact_invite"} <= names
 
 
 def walk(patterns, prefix=""):

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from meetings.models import Meeting
 from organisations.models import ContactPerson
+from tests.conftest import run_worker
 from tests.factories import (
     PASSWORD,
     ContactPersonFactory,
@@ -166,7 +167,10 @@ def test_editor_corrects_a_mistake_and_saves(new_page, directory, member_contact
     assert member_contact.phone == "+49 711 22 33 44"
 
 
-def test_staff_invite_a_contact_who_sets_a_password(new_page, directory, staff_user):
+def test_staff_invite_a_contact_who_sets_a_password(
+    new_page, directory, staff_user, settings, live_server
+):
+    settings.SITE_URL = live_server.url  # links in mails point to the site
     invitee = ContactPersonFactory(
         organisation=directory, name="Ines Neu", email="ines@example.org"
     )
@@ -174,6 +178,8 @@ def test_staff_invite_a_contact_who_sets_a_password(new_page, directory, staff_u
     staff.goto("/geschaeftsstelle/")
     staff.get_by_role("row", name=re.compile("Ines Neu")).get_by_role("button").click()
     expect(staff.get_by_text("Ines Neu wurde zu einem Zugang eingeladen.")).to_be_visible()
+    assert mail.outbox == []  # the worker sends it
+    run_worker()
 
     link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
     person = new_page()

@@ -86,3 +86,64 @@ def test_public_contacts_of_unlisted_organisations_stay_hidden(anonymous, db):
 
     assert contact.name not in anonymous.get("/organisationen/").text
     assert ContactPerson.objects.visible_to(AnonymousUser()).count() == 0
+
+
+def admin_data(contact, **changes):
+    return contact_data(contact, organisation=contact.organisation.pk, **changes)
+
+
+def test_consent_given_in_the_admin_is_recorded_with_when_how_and_by_whom(
+    staff, staff_user, member_contact
+):
+    url = f"/admin/organisations/contactperson/{member_contact.pk}/change/"
+
+    missing = staff.post(url, admin_data(member_contact, visibility="public"))
+    assert missing.status_code == 200
+    assert "Bitte geben Sie an, wie die Person eingewilligt hat" in missing.text
+    member_contact.refresh_from_db()
+    assert member_contact.visibility == "members"
+
+    staff.post(url, admin_data(member_contact, visibility="public", consent_method="verbal"))
+    member_contact.refresh_from_db()
+    assert member_contact.visibility == "public"
+    assert (member_contact.consent_method, member_contact.consent_recorded_by) == (
+        "verbal",
+        staff_user,
+    )
+    assert member_contact.consent_given_at is not None
+
+    staff.post(url, admin_data(member_contact, visibility="members"))
+    member_contact.refresh_from_db()
+    assert (member_contact.consent_given_at, member_contact.consent_method) == (None, "")
+    assert member_contact.consent_recorded_by == staff_user
+
+
+def test_consent_in_the_organisation_admin_goes_through_the_same_rule(staff, staff_user, org_a):
+    contact = ContactPersonFactory(organisation=org_a, name="Ina Inline")
+    prefix = "contacts"
+    data = {
+        "name": org_a.name,
+        "slug": org_a.slug,
+        "kind": org_a.kind,
+        "city": org_a.city,
+        "listed_publicly": "on",
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "1",
+        f"{prefix}-0-id": contact.pk,
+        f"{prefix}-0-organisation": org_a.pk,
+        f"{prefix}-0-name": contact.name,
+        f"{prefix}-0-email": contact.email,
+        f"{prefix}-0-visibility": "public",
+        f"{prefix}-0-receives_invitations": "on",
+        f"{prefix}-0-consent_method": "written",
+    }
+
+    response = staff.post(f"/admin/organisations/organisation/{org_a.pk}/change/", data)
+
+    assert response.status_code == 302, response.text[:3000]
+    contact.refresh_from_db()
+    assert (contact.visibility, contact.consent_method, contact.consent_recorded_by) == (
+        "public",
+        "written",
+        staff_user,
+    )

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from organisations.models import Topic
+from tests.factories import ContactPersonFactory
 from tests.security.test_fuzz import forms_for
 from tests.test_permissions import PERSONAS
 
@@ -54,3 +55,32 @@ def test_filter_choices_offer_only_what_the_visitor_may_see(anonymous, db):
 
     assert "Sichtbares Thema" in page
     assert "Interne Stelle" not in page  # unlisted organisations appear nowhere, not as choice
+
+
+def test_staff_without_a_second_factor_see_no_staff_only_contacts(
+    staff_without_second_factor, staff, org_a
+):
+    """Seeing contacts kept for the office is a staff right: it needs the second factor too."""
+    ContactPersonFactory(organisation=org_a, name="Sonja Stabsstelle", visibility="staff")
+    page = f"/organisationen/{org_a.slug}/"
+
+    assert "Sonja Stabsstelle" not in staff_without_second_factor.get(page).text
+    assert "Sonja Stabsstelle" in staff.get(page).text
+
+
+def test_staff_without_a_second_factor_cannot_grant_editor_rights(
+    staff_without_second_factor, org_a, member_contact
+):
+    response = staff_without_second_factor.post(
+        member_contact.get_edit_url(),
+        {
+            "name": member_contact.name,
+            "email": member_contact.email,
+            "visibility": "members",
+            "is_editor": "on",
+        },
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/konto/2fa/")
+    member_contact.refresh_from_db()
+    assert not member_contact.is_editor
