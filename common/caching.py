@@ -5,6 +5,8 @@ The key changes whenever a row is added, changed (`updated_at`) or removed, or l
 shows once the entry expires (LIST_CACHE_SECONDS).
 """
 
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db.models import Count, Max
 
 LIST_CACHE_SECONDS = 600
@@ -24,3 +26,19 @@ def list_cache_key(request, *querysets, audience: str, filters: bool = True) -> 
     versions = ":".join(data_version(queryset) for queryset in querysets)
     query = request.GET.urlencode() if filters else ""
     return f"{versions}:{audience}:{request.LANGUAGE_CODE}:{query}"
+
+
+def drop_renderings() -> None:
+    """Remove every cached rendering (after a person is erased: a rendering may show them).
+
+    They have a table of their own in the database cache; in Redis, which they share with
+    sessions and rate limits, only the keys under their prefix go.
+    """
+    renderings = caches["template_fragments"]
+    if isinstance(renderings, RedisCache):
+        client = renderings._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{renderings.key_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        renderings.clear()

@@ -5,6 +5,7 @@ the user by id, the address, and ids of the objects concerned.
 """
 
 import logging
+import re
 import time
 from functools import wraps
 
@@ -12,6 +13,28 @@ from allauth.core.internal import ratelimit
 from django.conf import settings
 
 logger = logging.getLogger("netzwerk.security")
+
+
+# Paths that carry a secret: the personal links (/einladung/<token>/…). Every log record that
+# names one, whatever logger writes it (Django's request logger answering 404, 405, a CSRF
+# failure or 429, the development server), has the secret replaced before it is written.
+SECRET_PATH = re.compile(r"(/einladung/)[^/\s\"'?#]+")
+
+
+def mask_secret_paths(text: str) -> str:
+    return SECRET_PATH.sub(r"\1…", text)
+
+
+class MaskSecretPaths(logging.Filter):
+    """A filter for every log handler (settings.LOGGING): the record's message with the secret
+    parts of personal links masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_secret_paths(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
 
 
 class UTCFormatter(logging.Formatter):

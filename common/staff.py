@@ -9,8 +9,6 @@ organisation) asks `has_staff_rights`, and a view that is about to use such a ri
 from functools import wraps
 
 from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -18,7 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+# allauth's Authenticator.Type values of an authenticator app and a security key (named here, so
+# that importing the guard does not load allauth.mfa's models).
+SECOND_FACTORS = ["totp", "webauthn"]
 
 
 def has_second_factor(user) -> bool:
@@ -28,6 +28,8 @@ def has_second_factor(user) -> bool:
     such an account has passed it.
     """
     if not hasattr(user, "_netzwerk_second_factor"):
+        from allauth.mfa.utils import is_mfa_enabled
+
         user._netzwerk_second_factor = is_mfa_enabled(user, SECOND_FACTORS)
     return user._netzwerk_second_factor
 

@@ -1,7 +1,7 @@
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
-from common.security import log_event
+from common.security import log_event, mask_secret_paths
 
 
 def csrf_failure(request, reason=""):
@@ -19,9 +19,5 @@ def favicon(request):
 
 
 def too_many_requests(request, exception=None):
-    log_event(
-        "rate_limited",
-        request,
-        path=request.path if "/einladung/" not in request.path else "/einladung/…",
-    )
+    log_event("rate_limited", request, path=mask_secret_paths(request.path))
     return render(request, "429.html", status=429)

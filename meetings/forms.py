@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Invitation
+from meetings.models import Invitation, SubstituteProposal
+from organisations.models import ContactPerson
 
 
 class AnswerForm(forms.ModelForm):
@@ -30,6 +31,26 @@ class InviteeAnswerForm(AnswerForm):
     )
 
 
-class SubstituteForm(forms.Form):
-    name = forms.CharField(label=_("Name of the person standing in"), max_length=200)
-    email = forms.EmailField(label=_("Their e-mail address"))
+class ColleagueForm(forms.Form):
+    """A colleague already in the directory stands in (invited at once)."""
+
+    colleague = forms.ModelChoiceField(
+        label=_("Colleague from your organisation"),
+        queryset=ContactPerson.objects.none(),
+        empty_label=_("– please choose –"),
+        error_messages={"invalid_choice": _("Please choose a person from the list.")},
+    )
+
+    def __init__(self, *args, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colleague"].queryset = colleagues
+
+
+class SubstituteProposalForm(forms.ModelForm):
+    """Someone not in the directory stands in: the office confirms before anything is sent."""
+
+    class Meta:
+        model = SubstituteProposal
+        fields = ["name", "email"]
+        labels = {"name": _("Name of the person standing in"), "email": _("Their e-mail address")}
+        widgets = {"name": forms.TextInput(attrs={"maxlength": 100, "autocomplete": "off"})}

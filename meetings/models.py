@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
-from organisations.models import Topic, is_member
+from organisations.models import Topic, is_member, plain_name
 
 # Changing any of these changes the meeting in people's calendars: SEQUENCE goes up.
 CALENDAR_FIELDS = ["starts_at", "ends_at", "venue_name", "venue_address", "status"]
@@ -533,3 +533,31 @@ class Notice(MailState):
             Invitation.objects.filter(pk=self.invitation_id).update(
                 notified_sequence=self.invitation.meeting.sequence
             )
+
+
+class SubstituteProposal(models.Model):
+    """A new person an invitee named to come in their place, waiting for the office.
+
+    Someone holding the answer link (perhaps forwarded) must not be able to create people in
+    the directory or make the network send official mail: a person who is not in the directory
+    yet becomes a proposal, and the office confirms (then they are entered and invited) or
+    rejects it. One per invitation.
+    """
+
+    invitation = models.OneToOneField(
+        Invitation,
+        verbose_name=_("invitation"),
+        related_name="substitute_proposal",
+        on_delete=models.CASCADE,
+    )
+    name = models.CharField(_("name"), max_length=100, validators=[plain_name])
+    email = models.EmailField(_("e-mail address"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("proposed substitute")
+        verbose_name_plural = _("proposed substitutes")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.invitation}"

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.security import log_event
-from meetings.models import Invitation, Meeting, Notice
+from meetings.models import Invitation, Meeting, Notice, SubstituteProposal
 from meetings.tasks import deliver_invitations, deliver_notices, queue_in_batches
 from organisations.models import ContactPerson, Organisation, SuppressedAddress
 
@@ -233,47 +233,126 @@ def add_invitations(*, meeting: Meeting, contacts, reason: str) -> int:
     return len(new)
 
 
-def name_substitute(*, invitation: Invitation, name: str, email: str) -> Invitation:
-    """Someone else from the invitee's organisation comes: they get their own invitation.
+def check_substitute_allowed(invitation: Invitation) -> None:
+    """One substitute per invitation, and a substitute names nobody further (ValidationError)."""
+    if invitation.reason == Invitation.Reason.SUBSTITUTE:
+        raise ValidationError(
+            _("As a substitute you cannot name someone else. Please get in touch with the office.")
+        )
+    named = invitation.substitutes.exists()
+    if named or SubstituteProposal.objects.filter(invitation=invitation).exists():
+        raise ValidationError(_("You have already named someone to stand in for you."))
 
-    The substitute is found among the organisation's contact persons by e-mail, or entered as a
-    new one visible to staff and the organisation only. Their invitation is sent at once; the
-    original invitee's answer becomes "no". Raises ValidationError (German) and changes nothing
-    when the person cannot stand in.
+
+def substitute_colleagues(invitation: Invitation):
+    """Whom the invitee may name from the directory: contact persons of their organisation who
+    receive invitations, are shown to members, and are not invited to this meeting yet."""
+    invited = Invitation.objects.filter(meeting_id=invitation.meeting_id).values("contact_id")
+    return (
+        ContactPerson.objects.filter(
+            organisation_id=invitation.contact.organisation_id,
+            receives_invitations=True,
+            visibility__in=[ContactPerson.Visibility.MEMBERS, ContactPerson.Visibility.PUBLIC],
+        )
+        .exclude(pk__in=invited)
+        .order_by("name")
+    )
+
+
+def locked_for_substitute(invitation: Invitation) -> Invitation:
+    """The invitation under its row lock, once it may still name a substitute."""
+    locked = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("meeting", "contact__organisation")
+        .get(pk=invitation.pk)
+    )
+    check_substitute_allowed(locked)
+    return locked
+
+
+def stands_down(invitation: Invitation) -> None:
+    """Someone else comes: the invitee's own answer becomes "no"."""
+    invitation.answer = Invitation.Answer.NO
+    invitation.persons = 1
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["answer", "persons", "answered_at", "updated_at"])
+
+
+def invite_substitute(invitation: Invitation, contact: ContactPerson) -> Invitation:
+    """The substitute's own invitation, queued at once (inside the caller's transaction)."""
+    substitute = Invitation.objects.create(
+        meeting=invitation.meeting,
+        contact=contact,
+        reason=Invitation.Reason.SUBSTITUTE,
+        substitute_for=invitation,
+        delivery=Invitation.Delivery.QUEUED,
+        queued_at=timezone.now(),
+    )
+    queue_in_batches(deliver_invitations, [substitute.pk])
+    return substitute
+
+
+def name_substitute(*, invitation: Invitation, colleague: ContactPerson) -> Invitation:
+    """A colleague already in the directory comes instead: they are invited at once and the
+    invitee's answer becomes "no". Raises ValidationError (German), changing nothing, when the
+    invitation may not name a substitute or the colleague is not one it may name."""
+    with transaction.atomic():
+        locked = locked_for_substitute(invitation)
+        if not substitute_colleagues(locked).filter(pk=colleague.pk).exists():
+            raise ValidationError(_("Please choose a person from the list."))
+        substitute = invite_substitute(locked, colleague)
+        stands_down(locked)
+    return substitute
+
+
+def propose_substitute(*, invitation: Invitation, name: str, email: str) -> SubstituteProposal:
+    """A person not in the directory comes instead: a proposal the office confirms or rejects.
+
+    Nothing is created in the directory and nothing is sent until the office confirms, and the
+    answer is the same for every address (no hint whether it is known or suppressed).
     """
+    with transaction.atomic():
+        locked = locked_for_substitute(invitation)
+        proposal = SubstituteProposal(invitation=locked, name=name.strip(), email=email.strip())
+        proposal.full_clean()
+        proposal.save()
+        stands_down(locked)
+    return proposal
+
+
+def confirm_substitute(*, proposal: SubstituteProposal, confirmed_by) -> Invitation:
+    """The office confirms a proposed substitute: entered (visible to staff and the own
+    organisation) unless already there, and invited. ValidationError when they cannot be."""
     with transaction.atomic():
         locked = (
             Invitation.objects.select_for_update(of=("self",))
             .select_related("meeting", "contact__organisation")
-            .get(pk=invitation.pk)
+            .get(pk=proposal.invitation_id)
         )
-        if locked.substitutes.exists():
-            raise ValidationError(_("You have already named someone to stand in for you."))
-        organisation = locked.contact.organisation
-        contact = contact_by_email(organisation, name=name, email=email)
+        proposal = SubstituteProposal.objects.filter(pk=proposal.pk).first()
+        if proposal is None:
+            raise ValidationError(_("This proposal has already been decided."))
+        contact = contact_by_email(
+            locked.contact.organisation, name=proposal.name, email=proposal.email
+        )
         if contact.pk == locked.contact_id:
-            raise ValidationError(_("This is your own address. Please give the substitute's."))
+            raise ValidationError(_("The proposed address is the invitee's own."))
         if not contact.receives_invitations:
             raise ValidationError(
-                _("This person cannot be invited. Please get in touch with the office.")
+                _("This address cannot be invited: the person objected or was erased.")
             )
         if Invitation.objects.filter(meeting=locked.meeting, contact=contact).exists():
             raise ValidationError(_("This person is already invited to this meeting."))
-        now = timezone.now()
-        substitute = Invitation.objects.create(
-            meeting=locked.meeting,
-            contact=contact,
-            reason=Invitation.Reason.SUBSTITUTE,
-            substitute_for=locked,
-            delivery=Invitation.Delivery.QUEUED,
-            queued_at=now,
-        )
-        locked.answer = Invitation.Answer.NO
-        locked.persons = 1
-        locked.answered_at = now
-        locked.save(update_fields=["answer", "persons", "answered_at", "updated_at"])
-        queue_in_batches(deliver_invitations, [substitute.pk])
+        substitute = invite_substitute(locked, contact)
+        proposal.delete()
+    log_event("substitute_confirmed", user=confirmed_by, invitation=substitute.pk)
     return substitute
+
+
+def reject_substitute(*, proposal: SubstituteProposal, rejected_by) -> None:
+    """The office rejects a proposed substitute: the name and address are not kept."""
+    SubstituteProposal.objects.filter(pk=proposal.pk).delete()
+    log_event("substitute_rejected", user=rejected_by, invitation=proposal.invitation_id)
 
 
 def invite_guest(
@@ -317,6 +396,19 @@ def object_to_invitations(*, invitation: Invitation) -> None:
     contact.receives_invitations = False
     contact.save(update_fields=["receives_invitations", "updated_at"])  # kept in the history
     SuppressedAddress.add(contact.email)
+
+
+def lift_objection(*, invitation: Invitation) -> bool:
+    """The person wants invitations again: only from a link that was sent to their address.
+    Returns whether there was an objection to lift (an entry an editor set to receive no
+    invitations stays as it is)."""
+    contact = invitation.contact
+    if not SuppressedAddress.contains(contact.email):
+        return False
+    SuppressedAddress.remove(contact.email)
+    contact.receives_invitations = True
+    contact.save(update_fields=["receives_invitations", "updated_at"])  # kept in the history
+    return True
 
 
 def record_attendance(*, meeting: Meeting, present_ids: set[int]) -> None:

@@ -20,11 +20,14 @@ from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from meetings.emails import invitation_message, notice_message
 from meetings.models import Invitation, MailState, Notice
 
 BATCH_SIZE = 50
+# Why a queued mail was not sent after all (stored with the delivery, shown to the office).
+NOT_SENT = gettext_lazy("Not sent: objection, erasure or a revoked link")
 MAX_ATTEMPTS = 5
 # Failures the next try may not have: the server is busy, the network hiccups.
 TRANSIENT = (
@@ -102,22 +105,34 @@ def send_batch(queryset, ids: list[int], build, retry) -> dict[str, int]:
 
 @transaction.atomic
 def send_one(record: MailState | None, build, retry, connection) -> str:
-    """Lock `record` and send its mail if it is still queued; a second task waits, then skips."""
+    """Lock `record` and send its mail if it is still queued; a second task waits, then skips.
+
+    The rules about the person are checked again now, with the lock held: nothing goes to a
+    revoked link (an erased person), and no invitation or reminder to someone who objected.
+    """
     if record is None:
         return "skipped"
     # order_by(): the default ordering joins the meeting and the contact, and FOR UPDATE would
-    # lock their rows too (a staff member saving the meeting would wait for the send).
+    # lock their rows too (a staff member saving the meeting would wait for the send); of=self
+    # locks the mail's own row only, while the person's state is read along.
+    model = type(record)
+    path = "" if model is Invitation else "invitation__"
     queued = (
-        type(record)
-        .objects.select_for_update()
+        model.objects.select_for_update(of=("self",))
         .filter(pk=record.pk, delivery="queued")
         .order_by()
-        .values_list("attempts", flat=True)
+        .values_list("attempts", f"{path}revoked_at", f"{path}contact__receives_invitations")
     )
-    attempts = next(iter(queued), None)
-    if attempts is None:
+    state = next(iter(queued), None)
+    if state is None:
         return "skipped"
-    record.attempts = attempts
+    record.attempts, revoked_at, receives_invitations = state
+    inviting = model is Invitation or record.kind == Notice.Kind.REMINDER
+    if revoked_at is not None or (inviting and not receives_invitations):
+        record.delivery = MailState.Delivery.FAILED
+        record.delivery_error = str(NOT_SENT)
+        record.save(update_fields=["delivery", "delivery_error"])
+        return "withheld"
     return deliver(record, build(record), retry, connection)
 
 

@@ -19,4 +19,9 @@ invitee_urlpatterns = [
     path("<str:token>/", views.invitation_answer, name="invitation_answer"),
     path("<str:token>/vertretung/", views.invitation_substitute, name="invitation_substitute"),
     path("<str:token>/widerspruch/", views.invitation_objection, name="invitation_objection"),
+    path(
+        "<str:token>/widerspruch/aufheben/",
+        views.invitation_objection_lift,
+        name="invitation_objection_lift",
+    ),
 ]

@@ -19,15 +19,26 @@ from common.caching import LIST_CACHE_SECONDS, data_version, list_cache_key
 from common.security import rate_limited
 from meetings.calendar import calendar_response
 from meetings.filters import MeetingFilter
-from meetings.forms import InviteeAnswerForm, SubstituteForm
-from meetings.models import Invitation, Meeting
+from meetings.forms import ColleagueForm, InviteeAnswerForm, SubstituteProposalForm
+from meetings.models import Invitation, Meeting, SubstituteProposal
 from meetings.services import (
+    check_substitute_allowed,
     confirm_answer,
+    lift_objection,
     name_substitute,
     object_to_invitations,
+    propose_substitute,
     record_answer,
+    substitute_colleagues,
 )
-from organisations.models import Organisation, Topic, audience, is_member
+from organisations.models import (
+    ContactPerson,
+    Organisation,
+    SuppressedAddress,
+    Topic,
+    audience,
+    is_member,
+)
 
 
 def meeting_list(request):
@@ -116,12 +127,22 @@ def invitation_answer(request, token):
 
 
 def answer_context(invitation: Invitation, **forms) -> dict:
+    try:
+        check_substitute_allowed(invitation)
+    except ValidationError:
+        colleagues = None  # a substitute is named already, or this invitation is one
+    else:
+        colleagues = substitute_colleagues(invitation)
     return {
         "invitation": invitation,
         "meeting": invitation.meeting,
         "form": InviteeAnswerForm(instance=invitation),
-        "substitute_form": SubstituteForm(),
+        "colleagues": colleagues,
+        "colleague_form": ColleagueForm(colleagues=colleagues or ContactPerson.objects.none()),
+        "proposal_form": SubstituteProposalForm(),
         "substitutes": invitation.substitutes.select_related("contact"),
+        "proposal": SubstituteProposal.objects.filter(invitation=invitation).first(),
+        "objected": SuppressedAddress.contains(invitation.contact.email),
         **forms,
     }
 
@@ -130,26 +151,45 @@ def answer_context(invitation: Invitation, **forms) -> dict:
 @require_POST
 @rate_limited("invitation_page")
 def invitation_substitute(request, token):
-    """Someone else from the invitee's organisation comes instead."""
+    """Someone else from the invitee's organisation comes instead: a colleague from the
+    directory (invited at once), or a new person (proposed to the office)."""
     invitation = invitation_for(token)
-    form = SubstituteForm(request.POST)
     if not invitation.answer_open:
         messages.error(request, _("The time for answering has passed. Nothing was changed."))
         return redirect("invitation_answer", token=token)
-    if form.is_valid():
-        try:
-            substitute = name_substitute(invitation=invitation, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
+    context = {}
+    try:
+        if "colleague" in request.POST:
+            colleagues = substitute_colleagues(invitation)
+            form = ColleagueForm(request.POST, colleagues=colleagues)
+            context["colleague_form"] = form
+            if form.is_valid():
+                substitute = name_substitute(
+                    invitation=invitation, colleague=form.cleaned_data["colleague"]
+                )
+                messages.success(
+                    request,
+                    _("Thank you. %(name)s receives their own invitation by e-mail.")
+                    % {"name": substitute.contact.name},
+                )
+                return redirect("invitation_answer", token=token)
         else:
-            messages.success(
-                request,
-                _("Thank you. %(name)s receives their own invitation by e-mail.")
-                % {"name": substitute.contact.name},
-            )
-            return redirect("invitation_answer", token=token)
-    context = answer_context(invitation, substitute_form=form)
-    return render(request, "meetings/answer.html", context, status=200)
+            form = SubstituteProposalForm(request.POST)
+            context["proposal_form"] = form
+            if form.is_valid():
+                proposal = propose_substitute(invitation=invitation, **form.cleaned_data)
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. The office checks your proposal and then invites "
+                        "%(name)s; until then nothing is sent."
+                    )
+                    % {"name": proposal.name},
+                )
+                return redirect("invitation_answer", token=token)
+    except ValidationError as error:
+        form.add_error(None, error)
+    return render(request, "meetings/answer.html", answer_context(invitation, **context))
 
 
 @require_POST
@@ -161,6 +201,16 @@ def invitation_objection(request, token):
         request,
         _("You will receive no further invitations. You can still answer this one."),
     )
+    return redirect("invitation_answer", token=token)
+
+
+@require_POST
+@rate_limited("invitation_page")
+def invitation_objection_lift(request, token):
+    """The person lifts their own objection: this link was sent to their address."""
+    invitation = get_object_or_404(Invitation.objects.by_token(token).select_related("contact"))
+    if lift_objection(invitation=invitation):
+        messages.success(request, _("You will receive invitations of the network again."))
     return redirect("invitation_answer", token=token)
 
 

@@ -152,9 +152,11 @@ CACHES = {
     # Rate limits (allauth counts in the default cache), alone: a full database cache drops a
     # third of its entries, and nothing else may push the counters out that way.
     "default": shared_cache("netzwerk_cache"),
-    # Page renderings and the calendar file ({% cache %} takes this alias by its name), and
-    # copies of sessions: many entries, each rebuilt from the database when dropped.
-    "template_fragments": shared_cache("netzwerk_copies", "fragments"),
+    # Page renderings and the calendar file ({% cache %} takes this alias by its name): a table
+    # of their own, so that erasing a person can drop every rendering that showed them
+    # (common.caching.drop_renderings) without touching sessions or rate limits.
+    "template_fragments": shared_cache("netzwerk_renderings", "fragments"),
+    # Copies of sessions: many entries, each rebuilt from the database when dropped.
     "sessions": shared_cache("netzwerk_copies", "sessions"),
 }
 
@@ -305,8 +307,22 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "utc"}},
+    # Personal links carry secrets: masked in every record, whatever logger writes it.
+    "filters": {"mask_secret_paths": {"()": "common.security.MaskSecretPaths"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "utc",
+            "filters": ["mask_secret_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's loggers write through the handler above too (their own handlers, which would
+    # write paths unmasked, are replaced): requests answered 4xx/5xx, the development server.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 FORM_RENDERER = "common.forms.FormRenderer"
 CSRF_FAILURE_VIEW = "common.views.csrf_failure"

@@ -1,4 +1,4 @@
-"""The office's forms: the invitation text, a guest on the spot, an erasure."""
+"""The office's forms: the invitation text, a guest on the spot, finding and erasing a person."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -55,3 +55,9 @@ class EraseForm(forms.Form):
             "This cannot be undone."
         )
     )
+
+
+class PersonSearchForm(forms.Form):
+    """Find everything held under an address: current entries and deleted ones' leftovers."""
+
+    email = forms.EmailField(label=_("E-mail address"))

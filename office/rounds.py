@@ -2,6 +2,7 @@
 reminders and change notices, a guest on the spot."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,13 +12,15 @@ from django.views.decorators.http import require_POST
 
 from common.staff import staff_required
 from meetings.emails import default_invitation_text, invitation_message, preview_notice
-from meetings.models import Invitation, Meeting, Notice
+from meetings.models import Invitation, Meeting, Notice, SubstituteProposal
 from meetings.services import (
     add_invitations,
     change_notice_kind,
     change_notice_recipients,
+    confirm_substitute,
     invite_guest,
     propose_invitees,
+    reject_substitute,
     reminder_recipients,
     send_change_notices,
     send_invitations,
@@ -112,6 +115,9 @@ def invitation_round(request, slug):
         "change_kind": change_notice_kind(meeting),
         "query": query,
         "found": found,
+        "substitute_proposals": SubstituteProposal.objects.filter(
+            invitation__meeting=meeting
+        ).select_related("invitation__contact__organisation"),
     }
     template = "office/round.html"
     if request.htmx and request.htmx.target == "progress":
@@ -266,3 +272,41 @@ def guest_add(request, slug):
             )
         return redirect("office:round", slug=meeting.slug)
     return render(request, "office/guest.html", {"meeting": meeting, "form": form})
+
+
+def proposal_of(slug: str, pk: int) -> SubstituteProposal:
+    return get_object_or_404(
+        SubstituteProposal.objects.select_related("invitation__meeting"),
+        invitation__meeting__slug=slug,
+        pk=pk,
+    )
+
+
+@staff_required
+@require_POST
+def substitute_confirm(request, slug, pk):
+    """A proposed substitute is entered in the directory (if new) and invited."""
+    proposal = proposal_of(slug, pk)
+    try:
+        confirm_substitute(proposal=proposal, confirmed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _("%(name)s is invited; the invitation is being sent.") % {"name": proposal.name},
+        )
+    return redirect("office:round", slug=slug)
+
+
+@staff_required
+@require_POST
+def substitute_reject(request, slug, pk):
+    proposal = proposal_of(slug, pk)
+    reject_substitute(proposal=proposal, rejected_by=request.user)
+    messages.success(
+        request,
+        _("The proposal of %(name)s has been rejected; nothing was sent.")
+        % {"name": proposal.name},
+    )
+    return redirect("office:round", slug=slug)

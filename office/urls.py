@@ -10,12 +10,23 @@ meeting = "treffen/<slug:slug>"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("personen/", views.person_search, name="person_search"),
     path("personen/<int:pk>/", views.person_data, name="person_data"),
     path("personen/<int:pk>.json", views.person_data, {"as_json": True}, name="person_data_json"),
     path(f"{meeting}/einladungen/", rounds.invitation_round, name="round"),
     path(f"{meeting}/einladungen/hinzufuegen/", rounds.invitation_add, name="round_add"),
     path(f"{meeting}/einladungen/senden/", rounds.invitation_send, name="round_send"),
     path(f"{meeting}/einladungen/gast/", rounds.guest_add, name="guest_add"),
+    path(
+        f"{meeting}/vertretungen/<int:pk>/einladen/",
+        rounds.substitute_confirm,
+        name="substitute_confirm",
+    ),
+    path(
+        f"{meeting}/vertretungen/<int:pk>/ablehnen/",
+        rounds.substitute_reject,
+        name="substitute_reject",
+    ),
     path(f"{meeting}/einladungstext/", rounds.invitation_text, name="invitation_text"),
     path(f"{meeting}/erinnerung/", rounds.notice_round, {"kind": "reminder"}, name="reminders"),
     path(f"{meeting}/aenderung/", rounds.notice_round, {"kind": "change"}, name="change_notices"),

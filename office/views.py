@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from common.security import log_event
 from common.staff import staff_required
 from meetings.models import Meeting
-from office.forms import EraseForm
+from office.forms import EraseForm, PersonSearchForm
 from organisations.models import ContactPerson, Organisation
-from privacy.services import ERASED_NAME, erase
+from privacy.services import ERASED_NAME, deleted_contacts, erase, erase_deleted_contacts
 from privacy.views import export_response
 
 
@@ -55,3 +55,29 @@ def person_data(request, pk, as_json=False):
         as_json=as_json and request.method == "GET",
         template_context={"own": False, "form": form},
     )
+
+
+@staff_required
+def person_search(request):
+    """Everything held under an e-mail address: the contact entries with it (each with its
+    page for access and erasure) and what is left of entries editors deleted, which the office
+    erases here on request."""
+    data = request.POST if request.method == "POST" else request.GET or None
+    form = PersonSearchForm(data)
+    erase_form = EraseForm(request.POST if request.method == "POST" else None)
+    email = form.cleaned_data["email"] if form.is_valid() else ""
+    if request.method == "POST" and email and erase_form.is_valid():
+        erased = erase_deleted_contacts(email)
+        log_event("person_leftovers_erased", request, entries=erased)
+        messages.success(request, _("What was left of the deleted entries has been erased."))
+        return redirect(f"{request.path}?email={email}")
+    context = {
+        "form": form,
+        "erase_form": erase_form,
+        "email": email,
+        "contacts": ContactPerson.objects.filter(email__iexact=email).select_related("organisation")
+        if email
+        else [],
+        "leftovers": deleted_contacts(email) if email else [],
+    }
+    return render(request, "office/person_search.html", context)

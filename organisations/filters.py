@@ -1,8 +1,22 @@
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Organisation, Region, Topic, is_member
+from organisations.models import (
+    SEARCH_MAX_LENGTH,
+    SEARCH_MAX_WORDS,
+    Organisation,
+    Region,
+    Topic,
+)
+
+
+def few_enough_words(text: str) -> None:
+    if len(text.split()) > SEARCH_MAX_WORDS:
+        raise ValidationError(
+            _("Please search with at most %(count)d words.") % {"count": SEARCH_MAX_WORDS}
+        )
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -10,6 +24,11 @@ class OrganisationFilter(django_filters.FilterSet):
         label=_("Search"),
         method="search",
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+        max_length=SEARCH_MAX_LENGTH,
+        validators=[few_enough_words],
+        error_messages={
+            "max_length": _("Please search with at most %(limit_value)d characters."),
+        },
     )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"),
@@ -40,7 +59,7 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = ["q", "topic", "kind", "region", "core_circle"]
 
     def search(self, queryset, name, value):
-        return queryset.search(value, with_contacts=is_member(self.request.user))
+        return queryset.search(value, user=self.request.user)
 
     def filter_core_circle(self, queryset, name, value):
         return queryset.filter(in_core_circle=(value == "ja"))

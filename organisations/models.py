@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 from django.conf import settings
@@ -22,7 +23,25 @@ phone_validator = RegexValidator(
 )
 
 
+def plain_name(value: str) -> None:
+    """A person's name as people write it: letters, spaces, hyphens, apostrophes and dots; no
+    digits, links, addresses or markup (a name goes into the greeting of official mail)."""
+    if not PLAIN_NAME.fullmatch(value.strip()):
+        raise ValidationError(
+            _("Please enter the name only: letters, spaces, hyphens and apostrophes."),
+            code="plain_name",
+        )
+
+
+# Words of letters, joined by spaces, hyphens or apostrophes, or by a dot and a space ("Dr. ");
+# a dot between letters ("evil.example") would make a link in many mail programs.
+PLAIN_NAME = re.compile(r"[^\W\d_]+(?:(?:[ '’\-]+|\. +)[^\W\d_]+)*\.?")
+
 WEBSITE_MESSAGE = _("Enter a web address that starts with https:// or http://.")
+OBJECTION_HOLDS = _(
+    "This person has objected to further invitations (or their data was erased). Only they "
+    "can lift that, from a link in an invitation mail."
+)
 CONSENT_METHOD_MISSING = _("Please say how the person agreed to be shown on the public pages.")
 
 
@@ -86,13 +105,20 @@ def is_member(user) -> bool:
     return has_staff_rights(user) or contact_of(user) is not None
 
 
-def audience(user) -> str:
-    """Who looks, as far as a cached rendering is concerned."""
-    return "member" if is_member(user) else "visitor"
+# A search is bounded: each word is a condition over several columns and subqueries, so a
+# thousand words would make a statement too large for SQLite and seconds of work for PostgreSQL.
+SEARCH_MAX_WORDS = 10
+SEARCH_MAX_LENGTH = 200
 
 
-def search_condition(words: list[str], *, with_contacts: bool) -> Q:
-    """Every word must appear (case-insensitively) in some searchable field."""
+def search_words(text: str) -> list[str]:
+    """The words a search looks for, within the bounds (the form says so before it comes here)."""
+    return text[:SEARCH_MAX_LENGTH].split()[:SEARCH_MAX_WORDS]
+
+
+def search_condition(words: list[str], *, contacts=None) -> Q:
+    """Every word must appear (case-insensitively) in some searchable field; with `contacts`
+    (the contact persons the searching user may see), in one of their names too."""
     condition = Q()
     for word in words:
         word = word.lower()
@@ -107,14 +133,27 @@ def search_condition(words: list[str], *, with_contacts: bool) -> Q:
                 )
             )
         )
-        if with_contacts:
+        if contacts is not None:
             matches |= Exists(
-                ContactPerson.objects.alias(name_lc=Lower("name")).filter(
+                contacts.alias(name_lc=Lower("name")).filter(
                     organisation=OuterRef("pk"), name_lc__contains=word
                 )
             )
         condition &= matches
     return condition
+
+
+def audience(user, *, contacts: bool = False) -> str:
+    """Who looks, as far as a cached rendering is concerned. With `contacts`, for a rendering
+    that depends on which contact persons the user may see: staff see all, a member their own
+    organisation's beside those shown to members."""
+    if not is_member(user):
+        return "visitor"
+    if not contacts:
+        return "member"
+    if has_staff_rights(user):
+        return "staff"
+    return f"member-{contact_of(user).organisation_id}"
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -123,16 +162,19 @@ class OrganisationQuerySet(models.QuerySet):
             return self.all()
         return self.filter(listed_publicly=True)
 
-    def search(self, text: str, *, with_contacts: bool) -> OrganisationQuerySet:
-        words = text.split()
+    def search(self, text: str, *, user) -> OrganisationQuerySet:
+        """Organisations matching every word; members also find them by the names of the
+        contact persons they may see (never by those kept from them: no existence oracle)."""
+        words = search_words(text)
         if not words:
             return self
+        contacts = ContactPerson.objects.visible_to(user) if is_member(user) else None
         return self.alias(
             name_lc=Lower("name"),
             short_name_lc=Lower("short_name"),
             description_lc=Lower("description"),
             city_lc=Lower("city"),
-        ).filter(search_condition(words, with_contacts=with_contacts))
+        ).filter(search_condition(words, contacts=contacts))
 
     def for_list(self) -> OrganisationQuerySet:
         return self.prefetch_related("topics", "regions")
@@ -331,8 +373,9 @@ class ContactPerson(models.Model):
         return f"{self.name} ({self.organisation})"
 
     def save(self, *args, **kwargs):
-        # Someone who objected or was erased is never invited again, even when re-entered.
-        if self.pk is None and self.receives_invitations and SuppressedAddress.contains(self.email):
+        # Someone who objected or was erased is never invited again: not when re-entered, not
+        # when an editor or the admin ticks the box again, on every path that saves the entry.
+        if self.receives_invitations and not self.may_receive_invitations():
             self.receives_invitations = False
         if self.visibility == self.Visibility.PUBLIC and self.consent_given_at is None:
             # Every path that shows a person publicly (forms, admin, imports) records consent.
@@ -345,6 +388,16 @@ class ContactPerson(models.Model):
         contact = super().from_db(db, field_names, values, **kwargs)
         contact._stored_visibility = contact.__dict__.get("visibility")
         return contact
+
+    def clean(self):
+        super().clean()
+        if self.receives_invitations and not self.may_receive_invitations():
+            raise ValidationError({"receives_invitations": OBJECTION_HOLDS})
+
+    def may_receive_invitations(self) -> bool:
+        """No for an address on the suppression list: the person objected or was erased, and
+        only they can lift that (from the answer page of an invitation mailed to them)."""
+        return not SuppressedAddress.contains(self.email)
 
     def record_consent(self, *, by, method: str = "") -> None:
         """Record consent to public display, or its withdrawal: when, how and by whom.
@@ -400,3 +453,8 @@ class SuppressedAddress(models.Model):
     @classmethod
     def contains(cls, email: str) -> bool:
         return cls.objects.filter(email_hash=address_hash(email)).exists()
+
+    @classmethod
+    def remove(cls, email: str) -> None:
+        """Only for the person themself lifting their objection (a link sent to the address)."""
+        cls.objects.filter(email_hash=address_hash(email)).delete()

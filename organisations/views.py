@@ -41,18 +41,28 @@ def organisation_list(request):
                 raise ImmediateHttpResponse(limited)
         return OrganisationFilter(request.GET or None, queryset=organisations, request=request)
 
+    def results():
+        # A search out of bounds finds nothing; the form says why.
+        valid = not filterset.is_bound or filterset.is_valid()
+        found = filterset.qs if valid else organisations.none()
+        return Paginator(found, PAGE_SIZE).get_page(request.GET.get("seite"))
+
     filterset = SimpleLazyObject(search)
     member = is_member(request.user)
-    searched_contacts = [ContactPerson.objects.all()] if member and "q" in request.GET else []
+    # A member's search also matches the names of the contact persons they may see, which
+    # differ by organisation: the rendering is kept per organisation (and for staff).
+    searched = member and "q" in request.GET
+    searched_contacts = [ContactPerson.objects.all()] if searched else []
     # Built only when the rendering is not in the cache yet.
     context = {
         "filter": filterset,
-        "page": SimpleLazyObject(
-            lambda: Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("seite"))
-        ),
+        "page": SimpleLazyObject(results),
         "is_member": member,
         "cache_key": list_cache_key(
-            request, organisations, *searched_contacts, audience=audience(request.user)
+            request,
+            organisations,
+            *searched_contacts,
+            audience=audience(request.user, contacts=searched),
         ),
     }
     template = "organisations/list.html"

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from meetings.models import SubstituteProposal
 from tests.factories import (
     ContactPersonFactory,
     InvitationFactory,
@@ -159,7 +160,12 @@ def matrix_objects(org_a, org_b, member_contact, editor_contact, outsider_contac
         period_quarter=1,
     )
     invitation = InvitationFactory(meeting=meeting, contact=member_contact)
+    proposed = InvitationFactory(meeting=meeting, contact__organisation=org_b)
+    proposal = SubstituteProposal.objects.create(
+        invitation=proposed, name="Vera Vorschlag", email="vera@example.org"
+    )
     return {
+        "proposal_pk": proposal.pk,
         "token": invitation.token,
         "invitation_pk": invitation.pk,
         "meeting": meeting.slug,

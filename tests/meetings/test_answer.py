@@ -149,15 +149,21 @@ def test_answer_script_text_in_note_is_escaped(anonymous, invitation):
     assert "<script>alert" not in response.text
 
 
-def test_answer_page_names_the_invitee_only(anonymous, invitation):
-    colleague = ContactPersonFactory(
-        organisation=invitation.contact.organisation, name="Kai Kollege"
+def test_answer_page_names_only_the_colleagues_who_can_stand_in(anonymous, invitation):
+    organisation = invitation.contact.organisation
+    colleague = ContactPersonFactory(organisation=organisation, name="Kai Kollege")
+    kept = ContactPersonFactory(organisation=organisation, name="Sam Stab", visibility="staff")
+    quiet = ContactPersonFactory(
+        organisation=organisation, name="Uli Ungefragt", receives_invitations=False
     )
+    stranger = ContactPersonFactory(name="Fritz Fremd")
 
-    response = anonymous.get(invitation.get_answer_url())
+    page = anonymous.get(invitation.get_answer_url()).text
 
-    assert invitation.contact.name in response.text
-    assert colleague.name not in response.text
+    assert invitation.contact.name in page
+    assert colleague.name in page and colleague.email not in page
+    for hidden in [kept, quiet, stranger]:
+        assert hidden.name not in page
 
 
 def test_objection_takes_effect_at_once_for_every_send(anonymous, invitation, staff_user):

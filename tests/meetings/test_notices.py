@@ -9,11 +9,12 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
-from meetings.models import Invitation, Notice
+from meetings.models import Invitation, Notice, SubstituteProposal
 from meetings.services import send_change_notices, send_reminders
 from meetings.tasks import deliver_notices
+from organisations.models import ContactPerson
 from tests.conftest import run_worker
-from tests.factories import InvitationFactory, MeetingFactory
+from tests.factories import ContactPersonFactory, InvitationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -231,37 +232,97 @@ def test_confirmation_mail_with_calendar_file_only_when_asked_for(
 
 
 def substitute(client, invitation, **fields):
+    """A new person proposed as substitute (name and address)."""
     data = {"name": "Lena Vogt", "email": "lena.vogt@example.org"} | fields
     return client.post(f"/einladung/{invitation.token}/vertretung/", data, follow=True)
 
 
-def test_substitute_gets_an_own_invitation_and_staff_see_who_stands_in(
+def test_a_colleague_from_the_directory_is_invited_at_once_and_staff_see_who_stands_in(
     answered_round, client, staff, django_capture_on_commit_callbacks
 ):
     meeting, people = answered_round
     original = people["open"]
+    colleague = ContactPersonFactory(organisation=original.contact.organisation, name="Lena Vogt")
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = substitute(client, original)
+        response = client.post(
+            f"/einladung/{original.token}/vertretung/", {"colleague": colleague.pk}, follow=True
+        )
     run_worker()
 
     assert "Lena Vogt erhält eine eigene Einladung per E-Mail." in response.content.decode()
-    stand_in = Invitation.objects.get(contact__email="lena.vogt@example.org")
-    assert stand_in.substitute_for == original
-    assert stand_in.reason == "substitute"
-    assert stand_in.contact.organisation == original.contact.organisation
-    assert stand_in.contact.visibility == "staff"
+    stand_in = Invitation.objects.get(contact=colleague)
+    assert (stand_in.substitute_for, stand_in.reason) == (original, "substitute")
     assert stand_in.token != original.token
     original.refresh_from_db()
     assert original.answer == "no"
     (message,) = mail.outbox
-    assert message.to == ["lena.vogt@example.org"]
+    assert message.to == [colleague.email]
     assert stand_in.token in message.body and original.token not in message.body
 
     page = staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/").content.decode()
     assert f"vertritt {original.contact.name}" in page
     page = client.get(f"/einladung/{stand_in.token}/").content.decode()
     assert f"Sie vertreten {original.contact.name}." in page
+    assert "Als Vertretung können Sie niemand weiteren benennen." in page
+
+
+def test_a_new_person_is_proposed_and_invited_once_the_office_confirms(
+    answered_round, client, staff, django_capture_on_commit_callbacks
+):
+    meeting, people = answered_round
+    original = people["open"]
+    contacts = ContactPerson.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = substitute(client, original)
+    run_worker()
+
+    assert "Die Geschäftsstelle prüft Ihren Vorschlag" in response.content.decode()
+    assert "Sie haben Lena Vogt als Vertretung vorgeschlagen." in response.content.decode()
+    assert ContactPerson.objects.count() == contacts  # nobody is created
+    assert mail.outbox == []  # and nothing is sent
+    original.refresh_from_db()
+    assert original.answer == "no"
+
+    round_page = staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/").text
+    assert "Vorgeschlagene Vertretungen" in round_page
+    assert "lena.vogt@example.org" in round_page
+    proposal = SubstituteProposal.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = staff.post(
+            f"/geschaeftsstelle/treffen/{meeting.slug}/vertretungen/{proposal.pk}/einladen/",
+            follow=True,
+        )
+    run_worker()
+
+    assert "Lena Vogt ist eingeladen; die Einladung wird versandt." in confirmed.text
+    stand_in = Invitation.objects.get(contact__email="lena.vogt@example.org")
+    assert stand_in.substitute_for == original
+    assert stand_in.contact.visibility == "staff"
+    assert stand_in.contact.organisation == original.contact.organisation
+    (message,) = mail.outbox
+    assert message.to == ["lena.vogt@example.org"]
+    assert not SubstituteProposal.objects.exists()
+
+
+def test_the_office_rejects_a_proposed_substitute_and_nothing_is_kept(
+    answered_round, client, staff
+):
+    meeting, people = answered_round
+    substitute(client, people["open"])
+    proposal = SubstituteProposal.objects.get()
+
+    rejected = staff.post(
+        f"/geschaeftsstelle/treffen/{meeting.slug}/vertretungen/{proposal.pk}/ablehnen/",
+        follow=True,
+    )
+
+    assert "Der Vorschlag von Lena Vogt wurde abgelehnt; es wurde nichts versandt." in (
+        rejected.text
+    )
+    assert not SubstituteProposal.objects.exists()
+    assert not ContactPerson.objects.filter(email="lena.vogt@example.org").exists()
 
 
 @pytest.mark.parametrize(
@@ -269,9 +330,9 @@ def test_substitute_gets_an_own_invitation_and_staff_see_who_stands_in(
     [
         ({"email": "kein-at"}, "Bitte gültige E-Mail-Adresse eingeben."),
         ({"name": ""}, "Dieses Feld ist zwingend erforderlich."),
-        ({"email": "OWN"}, "Das ist Ihre eigene Adresse."),
-        ({"email": "INVITED"}, "Diese Person ist bereits zu diesem Treffen eingeladen."),
-        ({"email": "OBJECTED"}, "Diese Person kann nicht eingeladen werden."),
+        ({"name": "Lena Vogt www.beispiel.example"}, "Bitte geben Sie nur den Namen ein"),
+        ({"name": "Lena <b>Vogt</b>"}, "Bitte geben Sie nur den Namen ein"),
+        ({"name": "L" * 101}, "höchstens 100 Zeichen"),
     ],
 )
 def test_substitute_bad_input_changes_nothing_and_keeps_the_input(
@@ -279,42 +340,36 @@ def test_substitute_bad_input_changes_nothing_and_keeps_the_input(
 ):
     meeting, people = answered_round
     original = people["open"]
-    people["objected"].contact.organisation = original.contact.organisation
-    people["objected"].contact.save()
-    placeholders = {
-        "OWN": original.contact.email,
-        "INVITED": people["yes"].contact.email,
-        "OBJECTED": people["objected"].contact.email,
-    }
-    if fields.get("email") in ("INVITED",):
-        people["yes"].contact.organisation = original.contact.organisation
-        people["yes"].contact.save()
-    fields = {key: placeholders.get(value, value) for key, value in fields.items()}
-    before = (Invitation.objects.count(), original.contact.organisation.contacts.count())
+    before = (Invitation.objects.count(), ContactPerson.objects.count())
 
     response = substitute(client, original, **fields)
 
     page = response.content.decode()
     assert error in page
-    assert 'value="Lena Vogt"' in page or fields.get("name") == ""
-    assert (Invitation.objects.count(), original.contact.organisation.contacts.count()) == before
+    assert 'value="lena.vogt@example.org"' in page or "email" in fields
+    assert (Invitation.objects.count(), ContactPerson.objects.count()) == before
+    assert not SubstituteProposal.objects.exists()
     original.refresh_from_db()
     assert original.answer == "open"
 
 
 def test_only_one_substitute_per_invitation(answered_round, client):
     meeting, people = answered_round
-    substitute(client, people["open"])
+    original = people["open"]
+    colleague = ContactPersonFactory(organisation=original.contact.organisation)
+    substitute(client, original)
 
-    response = substitute(client, people["open"], name="Zweite Person", email="zwei@example.org")
+    response = substitute(client, original, name="Zweite Person", email="zwei@example.org")
 
-    assert "Lena Vogt (lena.vogt@example.org) vertritt Sie" in response.content.decode()
-    assert not Invitation.objects.filter(contact__email="zwei@example.org").exists()
-    response = client.post(
-        f"/einladung/{people['open'].token}/vertretung/",
+    assert "Sie haben Lena Vogt als Vertretung vorgeschlagen." in response.content.decode()
+    assert SubstituteProposal.objects.get().email == "lena.vogt@example.org"
+    for data in [
         {"name": "Zweite Person", "email": "zwei@example.org"},
-    )
-    assert "Sie haben bereits eine Vertretung benannt." in response.content.decode()
+        {"colleague": colleague.pk},
+    ]:
+        response = client.post(f"/einladung/{original.token}/vertretung/", data)
+        assert "Sie haben bereits eine Vertretung benannt." in response.content.decode()
+    assert not Invitation.objects.filter(contact=colleague).exists()
 
 
 def test_failed_reminder_is_shown_and_can_be_sent_again_the_same_day(

@@ -150,8 +150,9 @@ def test_round_page_query_count_is_fixed(django_assert_num_queries, staff, count
     # 1 session, 2 user, 3 the staff's second factor, 4 meeting, 5 notice counts,
     # 6 invitation counts, 7 reminder recipients, 8 change notice recipients, 9-12 proposals
     # (contacts: core circle, by topic, organisations with the topic, main contacts),
-    # 13 count for the pages, 14 a page of invitations with contacts, 15 their notices
-    with django_assert_num_queries(15):
+    # 13 count for the pages, 14 a page of invitations with contacts, 15 their notices,
+    # 16 proposed substitutes
+    with django_assert_num_queries(16):
         staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/")
 
 

@@ -6,10 +6,12 @@ import pytest
 from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.db import connection
 from django.test import Client
 
 from meetings.models import Invitation, Notice
+from meetings.tasks import deliver_invitations, deliver_notices
 from organisations.models import ContactPerson, SuppressedAddress
 from privacy.registry import NOT_EXPORTED, PERSON_DATA
 from tests.factories import (
@@ -53,6 +55,11 @@ def zoe(org_a, staff_user):
     )
     LogEntry.objects.log_actions(
         staff_user.pk, [contact], CHANGE, change_message="[]", single_object=True
+    )
+    # The admin's log of the organisation names the contact changed on its page (as JSON).
+    inline = [{"changed": {"name": "Ansprechperson", "object": str(contact), "fields": ["Rolle"]}}]
+    LogEntry.objects.log_actions(
+        staff_user.pk, [org_a], CHANGE, change_message=inline, single_object=True
     )
     other = ContactPersonFactory(organisation=org_a, consent_recorded_by=user)
     return contact, invitation, other
@@ -128,7 +135,9 @@ def test_erase_anonymises_everywhere_and_keeps_the_figures(zoe, staff):
     # The figures stay: the meeting's counts and the answer, now of nobody in particular.
     invitation.refresh_from_db()
     assert (invitation.answer, invitation.meeting.participants_count) == ("yes", 24)
-    assert Client().get(f"/einladung/{invitation.token}/").status_code == 200
+    # Their links are revoked: nothing more goes to the placeholder address.
+    assert invitation.revoked_at is not None
+    assert Client().get(f"/einladung/{invitation.token}/").status_code == 404
     other.refresh_from_db()
     assert other.consent_recorded_by is None
     # Only a hash of the address stays, and it keeps the person out of every send.
@@ -143,3 +152,68 @@ def test_objection_puts_the_address_on_the_suppression_list(db):
     Client().post(f"/einladung/{invitation.token}/widerspruch/")
 
     assert SuppressedAddress.contains(invitation.contact.email)
+
+
+def test_erase_reaches_the_organisations_admin_log_and_cached_pages(zoe, staff, outsider):
+    """Fails without the fix: the organisation's log entry kept the name (JSON-escaped "ë"), and
+    a member's cached search still held it in the renderings' table."""
+    contact, _invitation, _other = zoe
+    org_page = f"/organisationen/{contact.organisation.slug}/"
+    assert NAME in outsider.get(org_page).text  # now a cached rendering holds the name
+    assert contact.organisation.name in outsider.get("/organisationen/", {"q": "Zoë"}).text
+
+    staff.post(f"/geschaeftsstelle/personen/{contact.pk}/", {"confirm": "on"})
+
+    everything = every_table_as_text()
+    for trace in [NAME, "zo\\u00eb unverwechselbar", "Unverwechselbar", EMAIL]:
+        assert trace.lower() not in everything, trace
+    entry = LogEntry.objects.get(
+        object_id=str(contact.organisation.pk), content_type__model="organisation"
+    )
+    assert json.loads(entry.change_message)[0]["changed"]["object"].startswith("gelöschte Person")
+
+
+def test_an_erased_persons_queued_mails_are_not_sent(
+    zoe, staff, django_capture_on_commit_callbacks
+):
+    contact, invitation, _other = zoe
+    Invitation.objects.filter(pk=invitation.pk).update(delivery="queued")
+    notice = Notice.objects.create(invitation=invitation, kind="change", key="9", delivery="queued")
+
+    staff.post(f"/geschaeftsstelle/personen/{contact.pk}/", {"confirm": "on"})
+    deliver_invitations.call([invitation.pk])
+    deliver_notices.call([notice.pk])
+
+    assert mail.outbox == []
+    assert Notice.objects.get(pk=notice.pk).delivery == "failed"
+    assert Invitation.objects.get(pk=invitation.pk).delivery == "failed"
+
+
+def test_staff_find_and_erase_what_is_left_of_a_deleted_contact(staff, editor, org_a, staff_user):
+    """Fails without the fix: a contact deleted by an editor kept name and address in its
+    history for the whole retention period, and staff had no page to erase it."""
+    gone = ContactPersonFactory(
+        organisation=org_a, name="Greta Gelöscht", email="greta@example.org"
+    )
+    LogEntry.objects.log_actions(
+        staff_user.pk, [gone], CHANGE, change_message="[]", single_object=True
+    )
+    gone.delete()  # as an editor does on the organisation's edit page
+    assert "greta@example.org" in every_table_as_text()
+
+    found = staff.get("/geschaeftsstelle/personen/", {"email": "GRETA@example.org"})
+    assert "Greta Gelöscht" in found.text and "Gelöschte Einträge" in found.text
+    missing = staff.post("/geschaeftsstelle/personen/", {"email": "greta@example.org"})
+    assert "Dieses Feld ist zwingend erforderlich." in missing.text
+    assert "greta@example.org" in every_table_as_text()
+
+    done = staff.post(
+        "/geschaeftsstelle/personen/", {"email": "greta@example.org", "confirm": "on"}, follow=True
+    )
+
+    assert "Was von den gelöschten Einträgen übrig war, wurde gelöscht." in done.text
+    everything = every_table_as_text()
+    assert "greta" not in everything and "gelöscht" not in everything.replace(
+        "gelöschte person", ""
+    )
+    assert SuppressedAddress.contains("greta@example.org")

@@ -7,7 +7,7 @@ from django.test import Client
 from organisations.models import Topic
 from tests.factories import ContactPersonFactory
 from tests.security.test_fuzz import forms_for
-from tests.test_permissions import PERSONAS
+from tests.test_permissions import MATRIX, PERSONAS
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "member", "editor", "staff"])
@@ -84,3 +84,51 @@ def test_staff_without_a_second_factor_cannot_grant_editor_rights(
     assert (response.status_code, response["Location"]) == (302, "/konto/2fa/")
     member_contact.refresh_from_db()
     assert not member_contact.is_editor
+
+
+@pytest.mark.parametrize("query", ["Sonja Stabsstelle", "sonj", "stabs"])
+def test_the_member_search_finds_only_the_contact_persons_the_member_may_see(
+    outsider, member, staff, org_a, query
+):
+    """No existence oracle: a member of B searching a name kept for A's office and own people
+    does not see A listed (fails without the fix: the search matched every contact)."""
+    ContactPersonFactory(organisation=org_a, name="Sonja Stabsstelle", visibility="staff")
+
+    def found(client):
+        return org_a.name in client.get("/organisationen/", {"q": query}).text
+
+    assert not found(outsider)
+    assert found(member)  # her own organisation's people
+    assert found(staff)
+    assert not found(outsider)  # also when the rendering for A's members is in the cache
+
+
+# QUALITY.md: staff need a second factor before any staff-only page or action. The guard sits
+# on each view (common.staff), not on a URL prefix: these fail when a staff-only view lacks it
+# (without the fix, every staff-only action under /organisationen/ worked without one).
+def staff_only(expected) -> bool:
+    """A row that every other logged-in persona is refused (403, 404, or the admin's redirect to
+    its login) and staff are not refused the same way."""
+    others = {expected[PERSONAS.index(p)] for p in ("member", "editor", "outsider")}
+    return others <= {302, 403, 404} and expected[PERSONAS.index("staff")] not in others
+
+
+STAFF_ONLY = [row for row in MATRIX if staff_only(row[3])]
+
+
+@pytest.mark.parametrize(("name", "method", "path", "expected"), STAFF_ONLY)
+def test_staff_without_a_second_factor_are_sent_to_set_one_up(
+    staff_without_second_factor, matrix_objects, name, method, path, expected
+):
+    url = path.format(**matrix_objects)
+
+    response = getattr(staff_without_second_factor, method)(url)
+
+    assert (response.status_code, response.get("Location")) == (302, "/konto/2fa/"), url
+
+
+def test_the_staff_only_rows_cover_the_office_the_admin_and_staff_actions_elsewhere():
+    names = {row[0] for row in STAFF_ONLY}
+
+    assert {"office:home", "office:round", "office:person_data", "admin:index"} <= names
+    assert {"organisations:edit", "organisations:contact_invite"} <= names

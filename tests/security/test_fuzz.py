@@ -11,10 +11,14 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
+from hypothesis import settings as settings_
 from hypothesis import strategies as st
 
+from meetings.models import Invitation, SubstituteProposal
 from organisations.models import ContactPerson, Organisation
+from tests.factories import ContactPersonFactory, InvitationFactory, MeetingFactory
 from tests.test_permissions import MATRIX, PERSONAS
 
 # Forms whose purpose is to end the session or destroy data on purpose: posting them with any
@@ -128,3 +132,73 @@ def test_generated_bad_input_never_answers_500_nor_changes_rights(request, matri
         assert after[0][: len(before[0])] == before[0]
     else:
         assert after == before
+
+
+EMAILS = st.one_of(NASTY, st.emails().map(str), st.just("neu@example.org"))
+NAMES = st.one_of(NASTY, st.sampled_from(["Lena Vogt", "Dr. Ayşe Yılmaz", "O’Neil-Brandt"]))
+LINK_STEPS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("answer"),
+            st.fixed_dictionaries(
+                {
+                    "answer": st.one_of(st.sampled_from(["yes", "no", "maybe"]), NASTY),
+                    "persons": st.one_of(st.integers(-3, 30).map(str), NASTY),
+                    "note": NASTY,
+                    "send_confirmation": st.sampled_from(["", "on"]),
+                }
+            ),
+        ),
+        st.tuples(st.just("colleague"), st.fixed_dictionaries({"colleague": NASTY})),
+        st.tuples(st.just("colleague"), st.integers(0, 40).map(lambda pk: {"colleague": pk})),
+        st.tuples(st.just("propose"), st.fixed_dictionaries({"name": NAMES, "email": EMAILS})),
+        st.tuples(st.just("objection"), st.just({})),
+        st.tuples(st.just("lift"), st.just({})),
+        st.tuples(st.just("follow"), st.integers(0, 10)),  # go on with another person's link
+    ),
+    max_size=8,
+)
+PATHS = {"answer": "", "colleague": "vertretung/", "propose": "vertretung/"}
+PATHS |= {"objection": "widerspruch/", "lift": "widerspruch/aufheben/"}
+
+
+def test_chained_and_hostile_input_on_answer_links_creates_nobody(db, settings):
+    """Answer, substitute and objection forms, posted in any order, with hostile values, and
+    followed from link to link: never a 500, never a person created, at most one substitute per
+    invitation, none named by a substitute, only colleagues already in the directory."""
+    settings.ACCOUNT_RATE_LIMITS = settings.ACCOUNT_RATE_LIMITS | {"invitation_page": "10000/m/ip"}
+    meeting = MeetingFactory()
+    first = InvitationFactory(meeting=meeting)
+    for _ in range(3):
+        ContactPersonFactory(organisation=first.contact.organisation)
+    InvitationFactory(meeting=meeting)
+    contacts = set(ContactPerson.objects.values_list("pk", "organisation_id"))
+
+    @settings_(
+        max_examples=25,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(steps=LINK_STEPS)
+    def walk(steps):
+        client, invitation = Client(), first
+        for action, data in steps:
+            if action == "follow":
+                invitations = list(Invitation.objects.order_by("pk"))
+                invitation = invitations[data % len(invitations)]
+                continue
+            url = f"/einladung/{invitation.token}/{PATHS[action]}"
+            assert client.post(url, data).status_code < 500, (action, data)
+
+        assert set(ContactPerson.objects.values_list("pk", "organisation_id")) == contacts
+        for substitute in Invitation.objects.filter(reason="substitute"):
+            original = substitute.substitute_for
+            assert substitute.contact.organisation_id == original.contact.organisation_id
+            assert original.reason != "substitute"
+            assert original.substitutes.count() == 1
+            assert not SubstituteProposal.objects.filter(invitation=original).exists()
+        assert not SubstituteProposal.objects.filter(invitation__reason="substitute").exists()
+
+    walk()

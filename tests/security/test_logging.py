@@ -86,3 +86,37 @@ def test_log_lines_carry_utc_time():
     formatted = UTCFormatter("%(asctime)s %(message)s").format(record)
 
     assert re.fullmatch(r"2026-09-21T14:13:20\.\d{3}Z event=x", formatted)
+
+
+@pytest.fixture
+def written_log():
+    """What the configured log handler writes (its filters applied), whatever logger logs."""
+    import io
+
+    (handler,) = logging.getLogger().handlers[:1]
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)
+
+
+def test_personal_links_never_reach_the_log(db, written_log, settings):
+    """Fails without the fix: Django's request logger wrote the whole path for 405, 403 (CSRF)
+    and 429 answers on /einladung/<token>/…"""
+    invitation = InvitationFactory()
+    token = invitation.token
+    settings.ACCOUNT_RATE_LIMITS = settings.ACCOUNT_RATE_LIMITS | {"invitation_page": "2/m/ip"}
+
+    Client().get(f"/einladung/{token}/widerspruch/")  # 405
+    Client(enforce_csrf_checks=True).post(f"/einladung/{token}/")  # 403, CSRF
+    Client().get(f"/einladung/{token}x/")  # 404
+    limited = Client(REMOTE_ADDR="192.0.2.9")
+    for _ in range(3):
+        limited.get(f"/einladung/{token}/")  # the third: 429
+    logging.getLogger("django.server").info('"GET /einladung/%s/ HTTP/1.1" 200 512', token)
+
+    text = written_log.getvalue()
+    assert "Method Not Allowed" in text and "Forbidden (CSRF" in text and "Not Found" in text
+    assert "event=rate_limited" in text and "django.server" in text
+    assert token not in text and token[:16] not in text
+    assert "/einladung/…/" in text

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from meetings.models import Invitation, Notice
+from meetings.models import Invitation, Notice, SubstituteProposal
 
 
 class Command(BaseCommand):
@@ -30,6 +30,11 @@ class Command(BaseCommand):
             )
             # Sent mails leave their task records behind: arguments, results, tracebacks.
             tasks, _ = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()
+            # Substitutes proposed for a meeting that is over were never confirmed: their names
+            # and addresses go at once.
+            proposals, _ = SubstituteProposal.objects.filter(
+                invitation__meeting__until__lt=timezone.now()
+            ).delete()
             # Former contact persons: entries deleted from the directory long enough ago
             # leave nothing behind in the change history either.
             former = HistoricalContactPerson.objects.filter(
@@ -40,7 +45,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"retention ({settings.RETENTION_DAYS} days): {notes} answer notes, "
             f"{errors} mail errors, {tasks} task records, {history} history records "
-            f"of former contact persons, {files} mail files removed"
+            f"of former contact persons, {proposals} proposed substitutes of past meetings, "
+            f"{files} mail files removed"
         )
 
 
