@@ -118,6 +118,12 @@ def sessions() -> dict:
     return {"clients": clients, "cookies": cookies}
 
 
+# The longest search allowed: ten words (SEARCH_MAX_WORDS) that occur in contact persons'
+# names, so that each is looked for in every column and in the contacts the member may see.
+LONGEST_SEARCH = ["an", "er", "in", "el", "ar", "en", "ie", "on", "ra", "ma"]
+UNCACHED_SEARCH = "Verzeichnis, längste Suche (jede neu)"
+
+
 def pages() -> list[tuple[str, str, str]]:
     """(label, persona, path) of every page measured, from the reference data."""
     from meetings.models import Meeting
@@ -130,6 +136,8 @@ def pages() -> list[tuple[str, str, str]]:
         ("Verzeichnis", "member", "/organisationen/"),
         ("Verzeichnis gefiltert", "member", f"/organisationen/?topic={topic.slug}&kind=welfare"),
         ("Verzeichnis gesucht", "member", "/organisationen/?q=Stuttgart"),
+        # The most a search may ask (SEARCH_MAX_WORDS words), each request a new one.
+        (UNCACHED_SEARCH, "member", "/organisationen/?q=" + "+".join(LONGEST_SEARCH)),
         ("Organisation", "member", organisation.get_absolute_url()),
         ("Treffen", "visitor", "/treffen/"),
         ("Treffen (Seite)", "visitor", meeting.get_absolute_url()),
@@ -143,13 +151,15 @@ def pages() -> list[tuple[str, str, str]]:
     ]
 
 
-def query_count(client, path: str) -> int:
+def query_count(client, path: str, fresh: bool = False) -> int:
+    """The queries of a repeated request (a new one each time for a `fresh` page)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(path, headers={"x-forwarded-for": "10.1.0.1"})  # warm caches, as under load
+    warm, measured = (f"{path}&frisch=0", f"{path}&frisch=1") if fresh else (path, path)
+    client.get(warm, headers={"x-forwarded-for": "10.1.0.1"})  # warm caches, as under load
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(path, headers={"x-forwarded-for": "10.1.0.1"})
+        response = client.get(measured, headers={"x-forwarded-for": "10.1.0.1"})
     if response.status_code != 200:
         raise SystemExit(f"{path} answered {response.status_code} in-process")
     return len(queries)
@@ -220,7 +230,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(port: int, path: str, cookie: str, args) -> dict:
+def wrk(port: int, path: str, cookie: str, args, fresh: bool = False) -> dict:
     command = [
         "wrk",
         f"-t{args.threads}",
@@ -233,8 +243,12 @@ def wrk(port: int, path: str, cookie: str, args) -> dict:
     ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    url = f"http://127.0.0.1:{port}{path}"
     output = subprocess.run(
-        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+        [*command, url, *(["--", "fresh"] if fresh else [])],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors or "Socket errors" in output:
@@ -289,8 +303,8 @@ def worker_memory(master) -> list[tuple[float, float]]:
 def measure_pages(args, personas, app, bare_server) -> tuple[list, list]:
     print(f"\nLoad: wrk -t{args.threads} -c{args.connections} -d{args.duration}s per page")
 
-    def load(server, port: int, path: str, cookie: str = "") -> dict:
-        figures = wrk(port, path, cookie, args)
+    def load(server, port: int, path: str, cookie: str = "", fresh: bool = False) -> dict:
+        figures = wrk(port, path, cookie, args, fresh)
         settle(server)
         return figures
 
@@ -311,8 +325,9 @@ def measure_pages(args, personas, app, bare_server) -> tuple[list, list]:
         response = fetch(APP_PORT, path, cookie)
         if response.status != 200:
             raise SystemExit(f"{path} as {persona} answered {response.status}")
-        queries = query_count(personas["clients"][persona], path)
-        figures = load(app, APP_PORT, path, cookie)
+        fresh = label == UNCACHED_SEARCH
+        queries = query_count(personas["clients"][persona], path, fresh)
+        figures = load(app, APP_PORT, path, cookie, fresh)
         print(f"{label}: {figures['rate']:.0f}/s, {queries} queries")
         bare.append(load_bare())
         figures["reference"] = (bare[-2]["rate"] + bare[-1]["rate"]) / 2

@@ -14,6 +14,7 @@ from tests.conftest import run_worker
 from tests.factories import (
     PASSWORD,
     ContactPersonFactory,
+    InvitationFactory,
     MeetingFactory,
     OrganisationFactory,
     TopicFactory,
@@ -191,3 +192,34 @@ def test_staff_invite_a_contact_who_sets_a_password(
     expect(person.get_by_role("button", name="Abmelden")).to_be_visible()
     expect(person.get_by_text("Erfolgreich als Ines Neu angemeldet.")).to_be_visible()
     assert ContactPerson.objects.get(pk=invitee.pk).user.email == "ines@example.org"
+
+
+def test_an_invitee_proposes_a_substitute_and_the_office_invites_them(
+    new_page, directory, staff_user, member_contact, settings, live_server
+):
+    settings.SITE_URL = live_server.url
+    meeting = MeetingFactory(title="Vernetzungstreffen Arbeit")
+    invitation = InvitationFactory(meeting=meeting, contact=member_contact)
+    invitee = new_page(width=390)
+    invitee.goto(f"/einladung/{invitation.token}/")
+    invitee.get_by_label("Name der Vertretung").fill("Lena Vogt")
+    invitee.get_by_label("E-Mail-Adresse der Vertretung").fill("lena.vogt@example.org")
+    invitee.get_by_role("button", name="Der Geschäftsstelle vorschlagen").click()
+    expect(invitee.get_by_text("Die Geschäftsstelle prüft Ihren Vorschlag")).to_be_visible()
+    expect(invitee.get_by_text("Sie haben Lena Vogt als Vertretung vorgeschlagen.")).to_be_visible()
+    assert not ContactPerson.objects.filter(email="lena.vogt@example.org").exists()
+
+    staff = new_page(staff_user)
+    staff.goto(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/")
+    proposals = staff.get_by_role("region", name="Vorgeschlagene Vertretungen")
+    expect(proposals.get_by_text("lena.vogt@example.org")).to_be_visible()
+    proposals.get_by_role("button", name="Lena Vogt Einladen").click()
+
+    expect(
+        staff.get_by_text("Lena Vogt ist eingeladen; die Einladung wird versandt.")
+    ).to_be_visible()
+    run_worker()
+    (message,) = mail.outbox
+    assert message.to == ["lena.vogt@example.org"]
+    stand_in = ContactPerson.objects.get(email="lena.vogt@example.org")
+    assert stand_in.organisation == member_contact.organisation
