@@ -16,7 +16,15 @@ class MeetingAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["theme"]
     date_hierarchy = "sort_at"
-    readonly_fields = ["sequence", "uid", "created_at", "updated_at"]
+    # The attendance figures come from one place, the office's attendance page.
+    readonly_fields = [
+        "participants_count",
+        "organisations_count",
+        "sequence",
+        "uid",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "theme", "status", "is_public", "description"]}),
         (

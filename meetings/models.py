@@ -244,6 +244,13 @@ class Meeting(models.Model):
         return bool(self.starts_at and self.ends_at)
 
     @property
+    def has_begun(self) -> bool:
+        """Attendance can be recorded (and shown) only once the meeting has begun."""
+        return self.status == self.Status.HELD or (
+            self.starts_at is not None and self.starts_at <= timezone.now()
+        )
+
+    @property
     def period_label(self) -> str:
         if self.period_month:
             return date_format(datetime.date(self.period_year, self.period_month, 1), "F Y")
@@ -312,8 +319,9 @@ class Meeting(models.Model):
 
     @property
     def attendance_label(self) -> str:
-        """ "24 Personen aus 21 Organisationen", as recorded after the meeting."""
-        if self.participants_count is None:
+        """ "24 Personen aus 21 Organisationen", as recorded after the meeting began (the one
+        source: record_attendance; figures of a meeting still to come are not shown)."""
+        if self.participants_count is None or not self.has_begun:
             return ""
         persons = ngettext("%(count)d person", "%(count)d people", self.participants_count) % {
             "count": self.participants_count

@@ -412,7 +412,10 @@ def lift_objection(*, invitation: Invitation) -> bool:
 
 
 def record_attendance(*, meeting: Meeting, present_ids: set[int]) -> None:
-    """Who came, ticked after the meeting; the archive's figures follow from it."""
+    """Who came, ticked once the meeting has begun; the archive's figures follow from it (and
+    from nothing else). ValidationError for a meeting that has not begun."""
+    if not meeting.has_begun:
+        raise ValidationError(_("Attendance can be recorded once the meeting has begun."))
     with transaction.atomic():
         invitations = Invitation.objects.filter(meeting=meeting)
         invitations.filter(pk__in=present_ids).update(attended=True)

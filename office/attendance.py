@@ -4,6 +4,7 @@ the sign-in sheet, an answer that came by phone or mail."""
 import csv
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -80,11 +81,15 @@ def attendance(request, slug):
     )
     if request.method == "POST":
         ids = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
-        record_attendance(meeting=meeting, present_ids=ids)
-        messages.success(
-            request,
-            _("Attendance saved: %(figures)s.") % {"figures": meeting.attendance_label},
-        )
+        try:
+            record_attendance(meeting=meeting, present_ids=ids)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Attendance saved: %(figures)s.") % {"figures": meeting.attendance_label},
+            )
         return redirect("office:attendance", slug=meeting.slug)
     return render(
         request, "office/attendance.html", {"meeting": meeting, "invitations": invitations}

@@ -1,13 +1,15 @@
 """Building and sending an invitation round from the office's page."""
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
-from meetings.models import Invitation
+from meetings.models import Invitation, Meeting
 from meetings.services import propose_invitees
 from tests.factories import (
     ContactPersonFactory,
@@ -226,8 +228,32 @@ def test_sign_in_sheet_lists_yes_and_maybe(staff, network):
     assert "Unterschrift" in response.text
 
 
+def test_attendance_waits_until_the_meeting_has_begun(staff, network, anonymous):
+    """Figures of a meeting still to come would show on its public page."""
+    meeting, people = network
+    invitation = InvitationFactory(meeting=meeting, contact=people["core"], answer="yes")
+    url = f"/geschaeftsstelle/treffen/{meeting.slug}/anwesenheit/"
+
+    page = staff.get(url)
+    response = staff.post(url, {"present": [invitation.pk]}, follow=True)
+
+    assert "Die Anwesenheit lässt sich erfassen, sobald das Treffen begonnen hat." in page.text
+    assert 'name="present"' not in page.text
+    assert "Die Anwesenheit lässt sich erst erfassen, wenn das Treffen begonnen hat." in (
+        response.text
+    )
+    meeting.refresh_from_db()
+    assert meeting.participants_count is None
+    assert Invitation.objects.get(pk=invitation.pk).attended is None
+    assert "Teilnahme" not in anonymous.get(meeting.get_absolute_url()).text
+
+
 def test_attendance_feeds_the_archive_figures(staff, network, anonymous):
     meeting, people = network
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1),
+        ends_at=timezone.now() + datetime.timedelta(hours=2),
+    )
     came = [
         InvitationFactory(meeting=meeting, contact=people["core"], answer="yes"),
         InvitationFactory(meeting=meeting, contact=people["main_contact"], answer="maybe"),
