@@ -368,7 +368,7 @@ class MailState(models.Model):
     """Where one outgoing mail stands; the worker moves it from queued to sent or failed."""
 
     class Delivery(models.TextChoices):
-        DRAFT = "draft", _("not sent yet")
+        DRAFT = "draft", _("noted")
         QUEUED = "queued", _("queued")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")

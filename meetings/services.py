@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from common.security import log_event
 from meetings.models import Invitation, Meeting, Notice, SubstituteProposal
 from meetings.tasks import deliver_invitations, deliver_notices, queue_in_batches
-from organisations.models import ContactPerson, Organisation, SuppressedAddress
+from organisations.models import ContactPerson, Organisation, SuppressedAddress, address_hash
 
 
 def record_answer(*, invitation: Invitation, answer: str, persons: int, note: str) -> Invitation:
@@ -36,6 +36,13 @@ def stuck() -> Q:
     return Q(delivery=Invitation.Delivery.QUEUED, queued_at__lt=timezone.now() - STUCK_AFTER)
 
 
+def to_send(meeting: Meeting):
+    """The invitations "send" would queue now: noted (not sent yet), failed or stuck."""
+    return Invitation.objects.filter(
+        meeting=meeting, revoked_at__isnull=True, contact__receives_invitations=True
+    ).filter(Q(delivery__in=[Invitation.Delivery.DRAFT, Invitation.Delivery.FAILED]) | stuck())
+
+
 def send_invitations(*, meeting: Meeting, sent_by) -> int:
     """Queue one mail per invitation not sent yet, failed or stuck; returns how many.
 
@@ -43,14 +50,7 @@ def send_invitations(*, meeting: Meeting, sent_by) -> int:
     nothing left to queue.
     """
     with transaction.atomic():
-        invitations = list(
-            Invitation.objects.select_for_update()
-            .filter(meeting=meeting, revoked_at__isnull=True, contact__receives_invitations=True)
-            .filter(
-                Q(delivery__in=[Invitation.Delivery.DRAFT, Invitation.Delivery.FAILED]) | stuck()
-            )
-            .values_list("pk", flat=True)
-        )
+        invitations = list(to_send(meeting).select_for_update().values_list("pk", flat=True))
         Invitation.objects.filter(pk__in=invitations).update(
             delivery=Invitation.Delivery.QUEUED,
             queued_at=timezone.now(),
@@ -60,6 +60,15 @@ def send_invitations(*, meeting: Meeting, sent_by) -> int:
         queue_in_batches(deliver_invitations, invitations)
     log_event("invitations_queued", user=sent_by, meeting=meeting.pk, count=len(invitations))
     return len(invitations)
+
+
+def remove_from_round(*, invitation: Invitation) -> None:
+    """Take someone out of a round before their invitation went out (ValidationError after)."""
+    deleted, _rows = Invitation.objects.filter(
+        pk=invitation.pk, delivery=Invitation.Delivery.DRAFT
+    ).delete()
+    if not deleted:
+        raise ValidationError(_("Only invitations not sent yet can be removed."))
 
 
 def reminder_recipients(meeting: Meeting):
@@ -216,6 +225,29 @@ def propose_invitees(*, meeting: Meeting) -> list[tuple[ContactPerson, str]]:
     )
     theme = [(c, Invitation.Reason.THEME) for c in [*by_topic, *main_contacts]]
     return core + theme
+
+
+def objectors(*, meeting: Meeting) -> list[tuple[ContactPerson, datetime.datetime]]:
+    """Who would have been proposed but objected to further invitations, with since when:
+    the office sees them instead of wondering where they went."""
+    candidates = (
+        ContactPerson.objects.filter(receives_invitations=False)
+        .filter(
+            Q(organisation__in_core_circle=True)
+            | Q(topics=meeting.theme)
+            | Q(organisation__topics=meeting.theme, is_editor=True)
+        )
+        .select_related("organisation")
+        .order_by("organisation__sort_name", "name")
+        .distinct()
+    )
+    by_hash = {address_hash(contact.email): contact for contact in candidates}
+    since = dict(
+        SuppressedAddress.objects.filter(email_hash__in=by_hash).values_list(
+            "email_hash", "created_at"
+        )
+    )
+    return [(contact, since[key]) for key, contact in by_hash.items() if key in since]
 
 
 def add_invitations(*, meeting: Meeting, contacts, reason: str) -> int:

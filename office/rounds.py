@@ -19,13 +19,16 @@ from meetings.services import (
     change_notice_recipients,
     confirm_substitute,
     invite_guest,
+    objectors,
     propose_invitees,
     reject_substitute,
     reminder_recipients,
+    remove_from_round,
     send_change_notices,
     send_invitations,
     send_reminders,
     stuck,
+    to_send,
 )
 from office.forms import GuestForm, InvitationTextForm
 from organisations.models import ContactPerson
@@ -68,6 +71,29 @@ SHOWN = {
 ROUND_PAGE_SIZE = 50
 
 
+def proposal_groups(request, proposals) -> list[dict]:
+    """The proposals by organisation. The core circle can bring many people of one
+    organisation: for those in ?eine=<pk>, only one stays ticked (its editor, else the first)."""
+    keep_one = {int(pk) for pk in request.GET.getlist("eine") if pk.isdigit()}
+    groups = {}
+    for contact, reason in proposals:
+        group = groups.setdefault(
+            contact.organisation_id, {"organisation": contact.organisation, "people": []}
+        )
+        group["people"].append((contact, reason))
+    for pk, group in groups.items():
+        people = group["people"]
+        kept = next((contact for contact, _reason in people if contact.is_editor), people[0][0])
+        group["people"] = [
+            (contact, reason, pk not in keep_one or contact == kept) for contact, reason in people
+        ]
+        query = request.GET.copy()
+        query.setlist("eine", [*request.GET.getlist("eine"), str(pk)])
+        group["keep_one_url"] = f"?{query.urlencode()}#proposals-heading"
+        group["keeps_one"] = pk in keep_one
+    return list(groups.values())
+
+
 @staff_required
 def invitation_round(request, slug):
     meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
@@ -105,7 +131,10 @@ def invitation_round(request, slug):
     context = {
         "meeting": meeting,
         "counts": counts,
-        "proposals": propose_invitees(meeting=meeting) if meeting.open_for_invitations else [],
+        "proposals": proposal_groups(request, propose_invitees(meeting=meeting))
+        if meeting.open_for_invitations
+        else [],
+        "objectors": objectors(meeting=meeting) if meeting.open_for_invitations else [],
         "shown": shown,
         "choices": [(None, pgettext("invitations", "All"), counts["total"])]
         + [(key, label, counts[key]) for key, (_condition, label) in SHOWN.items()],
@@ -150,23 +179,51 @@ def invitation_add(request, slug):
 
 
 @staff_required
-@require_POST
 def invitation_send(request, slug):
-    meeting = get_object_or_404(Meeting, slug=slug)
-    queued = send_invitations(meeting=meeting, sent_by=request.user)
-    if queued:
+    """A confirmation that says how many mails go to whom, then one click sends them."""
+    meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
+    if request.method == "POST":
+        queued = send_invitations(meeting=meeting, sent_by=request.user)
+        if queued:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d invitation is being sent.",
+                    "%(count)d invitations are being sent.",
+                    queued,
+                )
+                % {"count": queued},
+            )
+        else:
+            messages.info(request, _("There is nothing to send: every invitation has gone out."))
+        return redirect("office:round", slug=meeting.slug)
+    figures = to_send(meeting).aggregate(
+        mails=Count("pk"), organisations=Count("contact__organisation", distinct=True)
+    )
+    organisations_text = ngettext(
+        "%(count)d organisation", "%(count)d organisations", figures["organisations"]
+    ) % {"count": figures["organisations"]}
+    context = {"meeting": meeting, "organisations_text": organisations_text, **figures}
+    return render(request, "office/send.html", context)
+
+
+@staff_required
+@require_POST
+def invitation_remove(request, slug, pk):
+    """Someone noted for the round is taken out again before anything was sent."""
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("contact"), meeting__slug=slug, pk=pk
+    )
+    try:
+        remove_from_round(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
         messages.success(
             request,
-            ngettext(
-                "%(count)d invitation is being sent.",
-                "%(count)d invitations are being sent.",
-                queued,
-            )
-            % {"count": queued},
+            _("%(name)s has been taken out of the round.") % {"name": invitation.contact.name},
         )
-    else:
-        messages.info(request, _("There is nothing to send: every invitation has gone out."))
-    return redirect("office:round", slug=meeting.slug)
+    return redirect("office:round", slug=slug)
 
 
 def preview_recipient(request, invitations):

@@ -18,6 +18,11 @@ urlpatterns = [
     path(f"{meeting}/einladungen/senden/", rounds.invitation_send, name="round_send"),
     path(f"{meeting}/einladungen/gast/", rounds.guest_add, name="guest_add"),
     path(
+        f"{meeting}/einladungen/<int:pk>/entfernen/",
+        rounds.invitation_remove,
+        name="invitation_remove",
+    ),
+    path(
         f"{meeting}/vertretungen/<int:pk>/einladen/",
         rounds.substitute_confirm,
         name="substitute_confirm",

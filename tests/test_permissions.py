@@ -111,7 +111,19 @@ MATRIX = [
         "office:round_send",
         "get",
         "/geschaeftsstelle/treffen/{meeting}/einladungen/senden/",
+        [LOGIN, 403, 403, 403, 200],
+    ),
+    (
+        "office:invitation_remove",
+        "get",
+        "/geschaeftsstelle/treffen/{meeting}/einladungen/{invitation_pk}/entfernen/",
         [LOGIN, 403, 403, 403, 405],
+    ),
+    (
+        "office:invitation_remove",
+        "post",
+        "/geschaeftsstelle/treffen/{meeting}/einladungen/{invitation_pk}/entfernen/",
+        [LOGIN, 403, 403, 403, 302],
     ),
     (
         "office:round_send",

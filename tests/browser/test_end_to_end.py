@@ -107,7 +107,9 @@ def test_invitation_reminder_and_answer_end_to_end(new_page, staff_user, smtp, l
     staff = new_page()
     log_in(staff, staff_user)
     staff.goto(round_url)
-    staff.get_by_role("button", name="2 Einladungen versenden").click()
+    staff.get_by_role("link", name="2 Einladungen versenden …").click()
+    expect(staff.get_by_text("Sie senden jetzt 2 E-Mails an 2 Organisationen.")).to_be_visible()
+    staff.get_by_role("button", name="2 E-Mails jetzt versenden").click()
     expect(staff.get_by_text("2 Einladungen werden versandt.")).to_be_visible()
     assert smtp.handler.messages == []
 

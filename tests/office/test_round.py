@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from meetings.models import Invitation, Meeting
 from meetings.services import propose_invitees
+from organisations.models import SuppressedAddress
 from tests.factories import (
     ContactPersonFactory,
     InvitationFactory,
@@ -153,8 +154,9 @@ def test_round_page_query_count_is_fixed(django_assert_num_queries, staff, count
     # 6 invitation counts, 7 reminder recipients, 8 change notice recipients, 9-12 proposals
     # (contacts: core circle, by topic, organisations with the topic, main contacts),
     # 13 count for the pages, 14 a page of invitations with contacts, 15 their notices,
-    # 16 proposed substitutes
-    with django_assert_num_queries(16):
+    # 16 who objected instead of being proposed (and their suppression entries, when there are
+    # any: one query more), 17 proposed substitutes
+    with django_assert_num_queries(17):
         staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/")
 
 
@@ -283,3 +285,69 @@ def test_staff_record_an_answer_received_by_phone(staff, network):
     assert "Die Antwort von Cora Stamm wurde gespeichert." in response.text
     invitation.refresh_from_db()
     assert (invitation.answer, invitation.persons, invitation.note) == ("yes", 2, "am Telefon")
+
+
+def test_people_added_are_noted_not_invited_until_sent(staff, network):
+    meeting, people = network
+    url = f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/"
+    staff.post(url + "hinzufuegen/", {"core_circle": [people["core"].pk]})
+
+    page = staff.get(url).text
+
+    assert "vorgemerkt" in page and "Alle Vorgeschlagenen sind eingeladen" not in page
+    assert Invitation.objects.get(contact=people["core"]).delivery == "draft"
+
+
+def test_a_noted_person_is_removed_and_proposed_again_but_a_sent_one_stays(staff, network):
+    meeting, people = network
+    url = f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/"
+    noted = InvitationFactory(meeting=meeting, contact=people["core"], reason="core_circle")
+    sent = InvitationFactory(meeting=meeting, contact=people["expert"], delivery="sent")
+
+    removed = staff.post(f"{url}{noted.pk}/entfernen/", follow=True)
+    kept = staff.post(f"{url}{sent.pk}/entfernen/", follow=True)
+
+    assert "Cora Stamm wurde aus der Einladungsrunde genommen." in removed.text
+    assert not Invitation.objects.filter(pk=noted.pk).exists()
+    assert 'name="core_circle" value="{}"'.format(people["core"].pk) in removed.text
+    assert "Entfernen lassen sich nur Einladungen, die noch nicht versandt sind." in kept.text
+    assert Invitation.objects.filter(pk=sent.pk).exists()
+
+
+def test_sending_asks_first_how_many_mails_go_to_whom(staff, network):
+    meeting, people = network
+    for key in ["core", "main_contact", "colleague"]:
+        InvitationFactory(meeting=meeting, contact=people[key])
+    url = f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/senden/"
+
+    confirmation = staff.get(url)
+
+    assert "Sie senden jetzt 3 E-Mails an 2 Organisationen." in confirmation.text
+    assert set(Invitation.objects.values_list("delivery", flat=True)) == {"draft"}
+    staff.post(url)
+    assert set(Invitation.objects.values_list("delivery", flat=True)) == {"queued"}
+
+
+def test_the_office_keeps_one_person_of_an_organisation_with_one_click(staff, network):
+    meeting, people = network
+    editor = ContactPersonFactory(
+        organisation=people["core"].organisation, name="Erik Editor", is_editor=True
+    )
+    url = f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/"
+    page = staff.get(url).text
+    assert "Stammkreis e. V.: 2 Personen vorgeschlagen" in page
+
+    one = staff.get(url, {"eine": people["core"].organisation.pk}).text
+
+    assert f'value="{editor.pk}" checked' in one
+    assert f'value="{people["core"].pk}">' in one  # still offered, no longer ticked
+    assert f'value="{people["main_contact"].pk}" checked' in one  # other organisations as before
+
+
+def test_objections_show_where_the_person_would_have_been_proposed(staff, network):
+    meeting, people = network
+    SuppressedAddress.add(people["core_objected"].email)
+
+    page = staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/").text
+
+    assert "Wim Widerspruch · Stammkreis e. V. – hat widersprochen (seit" in page
