@@ -148,6 +148,7 @@ def pages() -> list[tuple[str, str, str]]:
             "staff",
             "/geschaeftsstelle/treffen/vernetzungstreffen-referenz-300/einladungen/",
         ),
+        ("Geschäftsstelle (300 Treffen)", "staff", "/geschaeftsstelle/"),
     ]
 
 

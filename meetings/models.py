@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -40,6 +40,15 @@ class MeetingQuerySet(models.QuerySet):
 
     def for_list(self) -> MeetingQuerySet:
         return self.select_related("theme")
+
+    def for_office(self) -> MeetingQuerySet:
+        """With the round's figures the office's home needs, in the same query."""
+        noted = Q(invitations__delivery="draft")
+        return self.for_list().annotate(
+            noted=Count("invitations", filter=noted),
+            invited=Count("invitations", filter=~noted),
+            unanswered=Count("invitations", filter=~noted & Q(invitations__answer="open")),
+        )
 
 
 class Meeting(models.Model):
@@ -232,6 +241,41 @@ class Meeting(models.Model):
             datetime.datetime.combine(first, datetime.time.min, zone),
             datetime.datetime.combine(last, datetime.time.max, zone),
         )
+
+    def office_tasks(self, now: datetime.datetime) -> tuple[list[str], datetime.datetime | None]:
+        """What the office still has to do for the meeting, and by when (for_office()'s
+        figures): invite, follow the answers, record attendance, add the minutes."""
+        if self.status == self.Status.CANCELLED:
+            return [], None
+        if self.has_begun or self.until < now:
+            tasks = []
+            if self.participants_count is None:
+                tasks.append(_("record attendance"))
+            if not self.minutes.strip():
+                tasks.append(_("add the minutes"))
+            return tasks, self.until if tasks else None
+        deadline = self.answer_deadline or self.starts_at
+        if not self.invited:
+            return [_("not invited yet")], deadline or self.sort_at
+        if deadline is not None and deadline <= now and self.unanswered:
+            return [
+                ngettext(
+                    "answer deadline passed, %(count)d without an answer",
+                    "answer deadline passed, %(count)d without an answer",
+                    self.unanswered,
+                )
+                % {"count": self.unanswered}
+            ], self.starts_at
+        if self.unanswered:
+            return [
+                ngettext(
+                    "invited, %(count)d answer open",
+                    "invited, %(count)d answers open",
+                    self.unanswered,
+                )
+                % {"count": self.unanswered}
+            ], deadline
+        return [], None
 
     @property
     def open_for_invitations(self) -> bool:

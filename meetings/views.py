@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from common.caching import LIST_CACHE_SECONDS, data_version, list_cache_key
 from common.security import rate_limited
+from common.staff import has_staff_rights
 from meetings.calendar import calendar_response
 from meetings.filters import MeetingFilter
 from meetings.forms import ColleagueForm, InviteeAnswerForm, SubstituteProposalForm
@@ -76,6 +77,7 @@ def meeting_detail(request, slug):
         if member
         else [],
         "minutes_visible": meeting.minutes_visible_to(request.user),
+        "office": has_staff_rights(request.user),
         "json_ld": meeting.json_ld(request.build_absolute_uri(meeting.get_absolute_url()))
         if meeting.has_date
         else None,

@@ -1,8 +1,11 @@
 """The office's home and its page for one person (access on request, erasure)."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.security import log_event
@@ -12,6 +15,23 @@ from office.forms import EraseForm, PersonSearchForm
 from organisations.models import ContactPerson, Organisation
 from privacy.services import ERASED_NAME, deleted_contacts, erase, erase_deleted_contacts
 from privacy.views import export_response
+
+# Meetings that ended longer ago than this leave the office's home (the archive keeps them).
+PAST_IN_OFFICE = datetime.timedelta(days=365)
+
+
+def agenda() -> list[dict]:
+    """Upcoming meetings and those of the last year, each with what is still to do, the most
+    urgent first; meetings with nothing left to do come last, the next first."""
+    now = timezone.now()
+    meetings = Meeting.objects.filter(until__gte=now - PAST_IN_OFFICE).for_office()
+    rows = []
+    for meeting in meetings:
+        tasks, due = meeting.office_tasks(now)
+        rows.append({"meeting": meeting, "tasks": tasks, "due": due, "overdue": due and due < now})
+    far = now + datetime.timedelta(days=36500)
+    rows.sort(key=lambda row: (not row["tasks"], row["due"] or far, row["meeting"].sort_at))
+    return rows
 
 
 @staff_required
@@ -26,7 +46,7 @@ def home(request):
         "contact_count": ContactPerson.objects.count(),
         "account_count": ContactPerson.objects.filter(user__isnull=False).count(),
         "page": Paginator(contacts, 50).get_page(request.GET.get("seite")),
-        "meetings": Meeting.objects.upcoming().for_list(),
+        "agenda": agenda(),
     }
     return render(request, "office/home.html", context)
 

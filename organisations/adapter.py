@@ -2,6 +2,7 @@ from allauth.account import auth_backends
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from common.mail import footer_context
@@ -12,6 +13,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def get_login_redirect_url(self, request):
+        """Staff land on the office's home (what is due); everyone else where they were going."""
+        if request.user.is_staff:
+            return reverse("office:home")
+        return super().get_login_redirect_url(request)
 
     def render_mail(self, template_prefix, email, context, headers=None):
         """allauth's mails end with the footer of all our mails (templates/emails/base.txt,
