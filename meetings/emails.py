@@ -11,7 +11,7 @@ the event; a cancellation carries METHOD:CANCEL, so calendars remove it.
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.mail import build_mail
 from meetings.calendar import build_calendar
@@ -23,6 +23,29 @@ CALENDAR_METHOD = {
     Notice.Kind.CHANGE: "PUBLISH",
     Notice.Kind.CONFIRMATION: "PUBLISH",
     Notice.Kind.CANCELLATION: "CANCEL",
+}
+
+
+NOTICE_SOURCE = gettext_lazy(
+    "You receive this notice because you are invited to the meeting, as a contact person of "
+    "%(organisation)s in the directory of the %(network)s."
+)
+# Where the address comes from (Art. 14), in the words of each mail.
+SOURCES = {
+    "invitation": gettext_lazy(
+        "You receive this invitation as a contact person of %(organisation)s in the directory "
+        "of the %(network)s, where your organisation or you yourself entered your address."
+    ),
+    Notice.Kind.REMINDER: gettext_lazy(
+        "You receive this reminder as a contact person of %(organisation)s in the directory of "
+        "the %(network)s, where your organisation or you yourself entered your address."
+    ),
+    Notice.Kind.CHANGE: NOTICE_SOURCE,
+    Notice.Kind.CANCELLATION: NOTICE_SOURCE,
+    Notice.Kind.CONFIRMATION: gettext_lazy(
+        "You receive this confirmation because you asked for it when answering, as a contact "
+        "person of %(organisation)s in the directory of the %(network)s."
+    ),
 }
 
 
@@ -55,10 +78,10 @@ def render_mail(
         "calendar_attached": calendar is not None,
         **extra,
     }
-    source = _(
-        "You receive this invitation as a contact person of %(organisation)s in the directory "
-        "of the %(network)s, where your organisation or you yourself entered your address."
-    ) % {"organisation": contact.organisation.name, "network": settings.NETWORK_NAME}
+    source = SOURCES.get(kind, SOURCES["invitation"]) % {
+        "organisation": contact.organisation.name,
+        "network": settings.NETWORK_NAME,
+    }
     message = build_mail(
         kind,
         context,

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from common.security import log_event
 from common.staff import staff_required
-from meetings.forms import AnswerForm
 from meetings.models import Invitation, Meeting
 from meetings.services import record_answer, record_attendance
+from office.forms import OfficeAnswerForm
 
 Answer = Invitation.Answer
 
@@ -104,7 +104,7 @@ def answer_for_invitee(request, slug, pk):
         meeting__slug=slug,
         pk=pk,
     )
-    form = AnswerForm(request.POST or None, instance=invitation)
+    form = OfficeAnswerForm(request.POST or None, instance=invitation)
     if request.method == "POST" and form.is_valid():
         record_answer(invitation=invitation, **form.cleaned_data)
         messages.success(

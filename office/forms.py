@@ -1,10 +1,12 @@
-"""The office's forms: the invitation text, a guest on the spot, finding and erasing a person."""
+"""The office's forms: the invitation text, a guest on the spot, an answer taken by phone,
+finding and erasing a person."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting
+from meetings.forms import AnswerForm
+from meetings.models import Invitation, Meeting
 from organisations.models import Organisation
 
 
@@ -61,3 +63,23 @@ class PersonSearchForm(forms.Form):
     """Find everything held under an address: current entries and deleted ones' leftovers."""
 
     email = forms.EmailField(label=_("E-mail address"))
+
+
+class OfficeAnswerForm(AnswerForm):
+    """An answer that came by phone or mail, in the office's words (not the invitee's)."""
+
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[
+            (Invitation.Answer.YES, _("comes")),
+            (Invitation.Answer.NO, _("does not come")),
+            (Invitation.Answer.MAYBE, _("does not know yet")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta(AnswerForm.Meta):
+        labels = {
+            "persons": _("How many people come, the invited person included?"),
+            "note": _("Note of the invited person"),
+        }

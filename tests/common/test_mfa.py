@@ -81,3 +81,13 @@ def test_staff_set_up_an_authenticator_app_then_reach_the_office(staff_without_f
         user=staff_without_factor, type=Authenticator.Type.TOTP
     ).exists()
     assert client.get("/geschaeftsstelle/").status_code == 200
+
+
+def test_the_code_page_has_a_filled_login_button_and_no_empty_box(staff_user):
+    client = Client()
+    client.post("/konto/login/", {"login": staff_user.email, "password": PASSWORD})
+
+    page = client.get("/konto/2fa/authenticate/").text
+
+    assert '<button class="button" type="submit">' in " ".join(page.split())
+    assert 'class="panel" id="webauthn_form"' not in page

@@ -351,3 +351,26 @@ def test_objections_show_where_the_person_would_have_been_proposed(staff, networ
     page = staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/").text
 
     assert "Wim Widerspruch · Stammkreis e. V. – hat widersprochen (seit" in page
+
+
+def test_the_office_records_an_answer_in_its_own_words(staff, network):
+    meeting, people = network
+    invitation = InvitationFactory(meeting=meeting, contact=people["core"])
+
+    page = staff.get(
+        f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/{invitation.pk}/antwort/"
+    )
+
+    assert "Ihre Antwort" not in page.text and "Sie eingeschlossen" not in page.text
+    assert "kommt nicht" in page.text and "die eingeladene Person eingeschlossen" in page.text
+
+
+def test_send_times_read_as_german_dates(staff, network):
+    meeting, people = network
+    invitation = InvitationFactory(meeting=meeting, contact=people["core"], delivery="sent")
+    sent_at = timezone.make_aware(datetime.datetime(2026, 12, 1, 0, 53))
+    invitation.notices.create(kind="reminder", key="2026-12-01", delivery="sent", sent_at=sent_at)
+
+    page = staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/").text
+
+    assert "Erinnerung: versandt, 1. Dezember 2026, 00:53" in page
