@@ -2,11 +2,14 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from common.security import log_event
 from common.staff import staff_required
@@ -34,18 +37,52 @@ def agenda() -> list[dict]:
     return rows
 
 
+# The office home's list of contact persons who do not use an account (yet), by state.
+ACCOUNT_STATES = {
+    "": pgettext_lazy("accounts", "everyone without an account in use"),
+    "kein": pgettext_lazy("accounts", "not invited yet"),
+    "eingeladen": pgettext_lazy("accounts", "invited, link still valid"),
+    "abgelaufen": pgettext_lazy("accounts", "invited, link expired"),
+}
+
+
+def without_account(request):
+    """Contact persons who have not logged in yet, narrowed by ?zugang= and ?suche=."""
+    valid_since = timezone.now() - datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    contacts = ContactPerson.objects.filter(
+        Q(user__isnull=True) | Q(user__last_login__isnull=True)
+    )
+    state = request.GET.get("zugang", "")
+    if state == "kein":
+        contacts = contacts.filter(account_invited_at__isnull=True)
+    elif state == "eingeladen":
+        contacts = contacts.filter(account_invited_at__gte=valid_since)
+    elif state == "abgelaufen":
+        contacts = contacts.filter(account_invited_at__lt=valid_since)
+    query = request.GET.get("suche", "").strip()[:200]
+    if query:
+        contacts = contacts.filter(
+            Q(name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(organisation__name__icontains=query)
+        )
+    contacts = contacts.select_related("organisation", "user").order_by(
+        "organisation__sort_name", "name"
+    )
+    return contacts, state if state in ACCOUNT_STATES else "", query
+
+
 @staff_required
 def home(request):
-    contacts = (
-        ContactPerson.objects.filter(user__isnull=True)
-        .select_related("organisation")
-        .order_by("organisation__sort_name", "name")
-    )
+    contacts, state, query = without_account(request)
     context = {
         "organisation_count": Organisation.objects.count(),
         "contact_count": ContactPerson.objects.count(),
-        "account_count": ContactPerson.objects.filter(user__isnull=False).count(),
+        "account_count": ContactPerson.objects.filter(user__last_login__isnull=False).count(),
         "page": Paginator(contacts, 50).get_page(request.GET.get("seite")),
+        "account_states": ACCOUNT_STATES,
+        "account_state": state,
+        "account_query": query,
         "agenda": agenda(),
     }
     return render(request, "office/home.html", context)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import unicodedata
@@ -346,6 +347,9 @@ class ContactPerson(models.Model):
         blank=True,
         help_text=_("Who recorded the consent to public display, or its withdrawal."),
     )
+    account_invited_at = models.DateTimeField(
+        _("invited to an account at"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -422,6 +426,24 @@ class ContactPerson(models.Model):
 
     def get_edit_url(self) -> str:
         return reverse("organisations:contact_edit", args=[self.organisation.slug, self.pk])
+
+    @property
+    def account_link_valid_until(self):
+        """Until when the link of the last account invitation sets a password."""
+        if self.account_invited_at is None:
+            return None
+        return self.account_invited_at + datetime.timedelta(
+            seconds=settings.PASSWORD_RESET_TIMEOUT
+        )
+
+    @property
+    def account_state(self) -> str:
+        """ "active" (has logged in), "invited" (link still valid), "expired", or "none"."""
+        if self.user_id is not None and self.user.last_login is not None:
+            return "active"
+        if self.account_invited_at is None:
+            return "none"
+        return "invited" if self.account_link_valid_until > timezone.now() else "expired"
 
 
 def address_hash(email: str) -> str:

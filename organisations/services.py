@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.security import log_event
@@ -44,7 +45,8 @@ def invite_contact_to_account(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
         contact.user = user
-        contact.save(update_fields=["user", "updated_at"])
+        contact.account_invited_at = timezone.now()
+        contact.save(update_fields=["user", "account_invited_at", "updated_at"])
 
         transaction.on_commit(lambda: send_account_invitation.enqueue(contact.pk))
     log_event("account_invitation_queued", user=invited_by, contact=contact.pk)

@@ -79,7 +79,7 @@ def organisation_detail(request, slug):
         ContactPerson.objects.visible_to(request.user)
         .filter(organisation=organisation)
         .prefetch_related("topics")
-        .select_related("organisation")
+        .select_related("organisation", "user")
     )
     own = contact_of(request.user)
     personal = has_staff_rights(request.user) or (

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -5,7 +6,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
+from organisations.models import ContactPerson
 from tests.conftest import run_worker
 from tests.factories import PASSWORD, ContactPersonFactory, UserFactory
 
@@ -192,3 +195,51 @@ def test_inactive_users_are_not_members(db, org_a):
     response = client.get(f"/organisationen/{org_a.slug}/")
 
     assert user.email not in response.text
+
+
+@by_the_worker
+def test_an_invited_person_shows_as_invited_until_the_link_expires_and_can_be_invited_again(
+    staff, invitee
+):
+    organisation = invitee.organisation
+    url = f"/organisationen/{organisation.slug}/ansprechpersonen/{invitee.pk}/zugang-einladen/"
+    staff.post(url)
+    run_worker()
+    invitee.refresh_from_db()
+    valid = timezone.localtime(invitee.account_link_valid_until)
+
+    home = staff.get("/geschaeftsstelle/", {"suche": "ines"}).text
+    page = staff.get(invitee.organisation.get_absolute_url()).text
+
+    expected = f"eingeladen am {timezone.localtime(invitee.account_invited_at):%-d}."
+    assert expected in home and f"Link gültig bis {valid:%-d}." in home
+    assert "Hat einen Zugang" not in page and "Erneut einladen" in page
+    ContactPerson.objects.filter(pk=invitee.pk).update(
+        account_invited_at=invitee.account_invited_at - datetime.timedelta(days=3, minutes=1)
+    )
+    assert "Link abgelaufen" in staff.get("/geschaeftsstelle/", {"zugang": "abgelaufen"}).text
+    staff.post(url)  # invited again: a fresh link
+    run_worker()
+    assert [message.to for message in mail.outbox] == [[invitee.email]] * 2
+    invitee.refresh_from_db()
+    assert invitee.account_state == "invited"
+
+
+def test_the_office_searches_and_filters_those_without_an_account(staff, org_a, member_contact):
+    ContactPersonFactory(organisation=org_a, name="Nora Neu")
+    invited = ContactPersonFactory(
+        organisation=org_a, name="Ida Eingeladen", account_invited_at=timezone.now()
+    )
+    member_contact.user.last_login = timezone.now()
+    member_contact.user.save()
+
+    everyone = staff.get("/geschaeftsstelle/").text
+    searched = staff.get("/geschaeftsstelle/", {"suche": "nora"}).text
+    invited_only = staff.get("/geschaeftsstelle/", {"zugang": "eingeladen"}).text
+    nobody = staff.get("/geschaeftsstelle/", {"suche": "gibt es nicht"}).text
+
+    assert "Nora Neu" in everyone and invited.name in everyone
+    assert member_contact.name not in everyone  # has logged in: uses an account
+    assert "Nora Neu" in searched and invited.name not in searched
+    assert invited.name in invited_only and "Nora Neu" not in invited_only
+    assert "Niemand passt dazu." in nobody
