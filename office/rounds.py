@@ -167,8 +167,8 @@ def invitation_add(request, slug):
         messages.success(
             request,
             ngettext(
-                "%(count)d person added to the round.",
-                "%(count)d people added to the round.",
+                "%(count)d person noted for the round; nothing has been sent yet.",
+                "%(count)d people noted for the round; nothing has been sent yet.",
                 added,
             )
             % {"count": added},

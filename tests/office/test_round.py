@@ -92,7 +92,7 @@ def test_round_page_shows_proposals_and_adds_ticked_people(staff, network):
 
     assert "Stammkreis" in page.text and "arbeitet zum Thema" in page.text
     assert "Wim Widerspruch" not in page.text
-    assert "2 Personen wurden zur Runde hinzugefügt." in response.text
+    assert "2 Personen für die Runde vorgemerkt; noch ist nichts versandt." in response.text
     reasons = dict(Invitation.objects.values_list("contact__name", "reason"))
     assert reasons == {"Cora Stamm": "core_circle", "Tara Thema": "theme"}
 
