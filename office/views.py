@@ -5,9 +5,9 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -49,9 +49,7 @@ ACCOUNT_STATES = {
 def without_account(request):
     """Contact persons who have not logged in yet, narrowed by ?zugang= and ?suche=."""
     valid_since = timezone.now() - datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
-    contacts = ContactPerson.objects.filter(
-        Q(user__isnull=True) | Q(user__last_login__isnull=True)
-    )
+    contacts = ContactPerson.objects.filter(Q(user__isnull=True) | Q(user__last_login__isnull=True))
     state = request.GET.get("zugang", "")
     if state == "kein":
         contacts = contacts.filter(account_invited_at__isnull=True)

@@ -432,9 +432,7 @@ class ContactPerson(models.Model):
         """Until when the link of the last account invitation sets a password."""
         if self.account_invited_at is None:
             return None
-        return self.account_invited_at + datetime.timedelta(
-            seconds=settings.PASSWORD_RESET_TIMEOUT
-        )
+        return self.account_invited_at + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
 
     @property
     def account_state(self) -> str:
