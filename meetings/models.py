@@ -508,7 +508,11 @@ class Invitation(MailState):
                 violation_error_message=_("This person is already invited to this meeting."),
             )
         ]
-        indexes = [models.Index(fields=["meeting", "delivery"])]
+        indexes = [
+            models.Index(fields=["meeting", "delivery"]),
+            # The state of the office home's cached agenda (common.caching) is read along it.
+            models.Index(fields=["updated_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contact.name}: {self.meeting}"

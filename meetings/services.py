@@ -51,11 +51,13 @@ def send_invitations(*, meeting: Meeting, sent_by) -> int:
     """
     with transaction.atomic():
         invitations = list(to_send(meeting).select_for_update().values_list("pk", flat=True))
+        now = timezone.now()
         Invitation.objects.filter(pk__in=invitations).update(
             delivery=Invitation.Delivery.QUEUED,
-            queued_at=timezone.now(),
+            queued_at=now,
             attempts=0,
             delivery_error="",
+            updated_at=now,  # the office home's cached agenda is keyed by it
         )
         queue_in_batches(deliver_invitations, invitations)
     log_event("invitations_queued", user=sent_by, meeting=meeting.pk, count=len(invitations))

@@ -10,6 +10,7 @@ meeting = "treffen/<slug:slug>"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("zugaenge/", views.accounts, name="accounts"),
     path("personen/", views.person_search, name="person_search"),
     path("personen/<int:pk>/", views.person_data, name="person_data"),
     path("personen/<int:pk>.json", views.person_data, {"as_json": True}, name="person_data_json"),

@@ -8,12 +8,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from common.caching import list_cache_key
 from common.security import log_event
 from common.staff import staff_required
-from meetings.models import Meeting
+from meetings.models import Invitation, Meeting
 from office.forms import EraseForm, PersonSearchForm
 from organisations.models import ContactPerson, Organisation
 from privacy.services import ERASED_NAME, deleted_contacts, erase, erase_deleted_contacts
@@ -21,6 +23,8 @@ from privacy.views import export_response
 
 # Meetings that ended longer ago than this leave the office's home (the archive keeps them).
 PAST_IN_OFFICE = datetime.timedelta(days=365)
+# The agenda's cached rendering is renewed at least this often: what is due moves with time.
+AGENDA_MINUTES_SECONDS = 300
 
 
 def agenda() -> list[dict]:
@@ -72,18 +76,35 @@ def without_account(request):
 
 @staff_required
 def home(request):
-    contacts, state, query = without_account(request)
+    """What is due for each meeting, and the directory's figures. The agenda's rendering is
+    kept in the cache, keyed by the state of the meetings and of the invitations and renewed
+    every few minutes (what is due changes with the clock too)."""
+    window = Meeting.objects.filter(until__gte=timezone.now() - PAST_IN_OFFICE)
+    minutes = int(timezone.now().timestamp() // AGENDA_MINUTES_SECONDS)
     context = {
         "organisation_count": Organisation.objects.count(),
         "contact_count": ContactPerson.objects.count(),
         "account_count": ContactPerson.objects.filter(user__last_login__isnull=False).count(),
+        "agenda": SimpleLazyObject(agenda),
+        "agenda_key": f"{minutes}:"
+        + list_cache_key(
+            request, window, Invitation.objects.all(), audience="staff", filters=False
+        ),
+    }
+    return render(request, "office/home.html", context)
+
+
+@staff_required
+def accounts(request):
+    """Contact persons without an account in use: search, state, invite (again)."""
+    contacts, state, query = without_account(request)
+    context = {
         "page": Paginator(contacts, 50).get_page(request.GET.get("seite")),
         "account_states": ACCOUNT_STATES,
         "account_state": state,
         "account_query": query,
-        "agenda": agenda(),
     }
-    return render(request, "office/home.html", context)
+    return render(request, "office/accounts.html", context)
 
 
 @staff_required

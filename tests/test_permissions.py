@@ -240,6 +240,13 @@ MATRIX = [
         [LOGIN, 403, 403, 403, 302],
     ),
     ("office:home", "get", "/geschaeftsstelle/", [LOGIN, 403, 403, 403, 200]),
+    ("office:accounts", "get", "/geschaeftsstelle/zugaenge/", [LOGIN, 403, 403, 403, 200]),
+    (
+        "office:accounts",
+        "get",
+        "/geschaeftsstelle/zugaenge/?suche=mira&zugang=kein",
+        [LOGIN, 403, 403, 403, 200],
+    ),
     ("admin:index", "get", "/admin/", [302, 302, 302, 302, 200]),
     ("account_login", "get", "/konto/login/", [200, 302, 302, 302, 302]),
     ("account_signup", "get", "/konto/signup/", [200, 302, 302, 302, 302]),

@@ -176,7 +176,7 @@ def test_staff_invite_a_contact_who_sets_a_password(
         organisation=directory, name="Ines Neu", email="ines@example.org"
     )
     staff = new_page(staff_user)
-    staff.goto("/geschaeftsstelle/")
+    staff.goto("/geschaeftsstelle/zugaenge/")
     staff.get_by_role("row", name=re.compile("Ines Neu")).get_by_role("button").click()
     expect(staff.get_by_text("Ines Neu wurde zu einem Zugang eingeladen.")).to_be_visible()
     assert mail.outbox == []  # the worker sends it

@@ -9,8 +9,9 @@ from django.test import Client
 from django.utils import timezone
 
 from meetings.models import Meeting
-from tests.conftest import totp_code
-from tests.factories import PASSWORD, InvitationFactory, MeetingFactory
+from meetings.services import record_answer, send_invitations
+from tests.conftest import CACHE_WRITE, totp_code
+from tests.factories import PASSWORD, ContactPersonFactory, InvitationFactory, MeetingFactory
 
 
 def meeting_in(days: int, **fields) -> Meeting:
@@ -21,7 +22,7 @@ def meeting_in(days: int, **fields) -> Meeting:
 def agenda_of(staff) -> list[str]:
     """The office home's meeting cards, as their text, in order."""
     page = staff.get("/geschaeftsstelle/").text
-    part = page.split("Treffen: was ansteht")[1].split("Ansprechpersonen ohne Zugang")[0]
+    part = page.split("Treffen: was ansteht")[1].split("</main>")[0]
     cards = part.split('<li class="card">')[1:]
     return [" ".join(re.sub(r"<[^>]+>", " ", card).split()) for card in cards]
 
@@ -73,10 +74,34 @@ def test_office_home_query_count_is_fixed(django_assert_num_queries, staff, coun
     for number in range(count):
         InvitationFactory(meeting=meeting_in(number - 5))
     # 1 session, 2 user, 3 the staff's second factor, 4-6 counts of organisations, contacts and
-    # accounts, 7 the meetings with their round's figures, 8 count and 9 page of contacts
-    # without an account
+    # accounts, 7-8 the state of the meetings and of the invitations, 9 the cached agenda;
+    # the first time also 10 the meetings with their round's figures and 11-15 writing the
+    # rendering to the database cache
+    with django_assert_num_queries(10 + CACHE_WRITE):
+        staff.get("/geschaeftsstelle/")
     with django_assert_num_queries(9):
         staff.get("/geschaeftsstelle/")
+
+
+def test_the_cached_agenda_follows_sending_and_answers(staff, staff_user):
+    meeting = meeting_in(20, title="Treffen Gesundheit")
+    invitation = InvitationFactory(meeting=meeting)
+    assert "noch nicht eingeladen" in agenda_of(staff)[0]
+
+    send_invitations(meeting=meeting, sent_by=staff_user)
+    assert "eingeladen, 1 Antwort offen" in agenda_of(staff)[0]
+
+    record_answer(invitation=invitation, answer="yes", persons=1, note="")
+    assert "Zurzeit nichts zu tun." in agenda_of(staff)[0]
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_accounts_page_query_count_is_fixed(django_assert_num_queries, staff, count):
+    for _ in range(count):
+        ContactPersonFactory()
+    # 1 session, 2 user, 3 the staff's second factor, 4 count and 5 page of contacts
+    with django_assert_num_queries(5):
+        staff.get("/geschaeftsstelle/zugaenge/")
 
 
 def test_staff_land_on_the_office_home_after_login(staff_user):

@@ -208,7 +208,7 @@ def test_an_invited_person_shows_as_invited_until_the_link_expires_and_can_be_in
     invitee.refresh_from_db()
     valid = timezone.localtime(invitee.account_link_valid_until)
 
-    home = staff.get("/geschaeftsstelle/", {"suche": "ines"}).text
+    home = staff.get("/geschaeftsstelle/zugaenge/", {"suche": "ines"}).text
     page = staff.get(invitee.organisation.get_absolute_url()).text
 
     expected = f"eingeladen am {timezone.localtime(invitee.account_invited_at):%-d}."
@@ -217,7 +217,9 @@ def test_an_invited_person_shows_as_invited_until_the_link_expires_and_can_be_in
     ContactPerson.objects.filter(pk=invitee.pk).update(
         account_invited_at=invitee.account_invited_at - datetime.timedelta(days=3, minutes=1)
     )
-    assert "Link abgelaufen" in staff.get("/geschaeftsstelle/", {"zugang": "abgelaufen"}).text
+    assert (
+        "Link abgelaufen" in staff.get("/geschaeftsstelle/zugaenge/", {"zugang": "abgelaufen"}).text
+    )
     staff.post(url)  # invited again: a fresh link
     run_worker()
     assert [message.to for message in mail.outbox] == [[invitee.email]] * 2
@@ -233,10 +235,10 @@ def test_the_office_searches_and_filters_those_without_an_account(staff, org_a, 
     member_contact.user.last_login = timezone.now()
     member_contact.user.save()
 
-    everyone = staff.get("/geschaeftsstelle/").text
-    searched = staff.get("/geschaeftsstelle/", {"suche": "nora"}).text
-    invited_only = staff.get("/geschaeftsstelle/", {"zugang": "eingeladen"}).text
-    nobody = staff.get("/geschaeftsstelle/", {"suche": "gibt es nicht"}).text
+    everyone = staff.get("/geschaeftsstelle/zugaenge/").text
+    searched = staff.get("/geschaeftsstelle/zugaenge/", {"suche": "nora"}).text
+    invited_only = staff.get("/geschaeftsstelle/zugaenge/", {"zugang": "eingeladen"}).text
+    nobody = staff.get("/geschaeftsstelle/zugaenge/", {"suche": "gibt es nicht"}).text
 
     assert "Nora Neu" in everyone and invited.name in everyone
     assert member_contact.name not in everyone  # has logged in: uses an account
