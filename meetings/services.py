@@ -71,6 +71,8 @@ def remove_from_round(*, invitation: Invitation) -> None:
     ).delete()
     if not deleted:
         raise ValidationError(_("Only invitations not sent yet can be removed."))
+    # No invitation row is left to carry the change: the meeting's does (cached renderings).
+    Meeting.objects.filter(pk=invitation.meeting_id).update(updated_at=timezone.now())
 
 
 def reminder_recipients(meeting: Meeting):

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -25,6 +25,8 @@ from privacy.views import export_response
 PAST_IN_OFFICE = datetime.timedelta(days=365)
 # The agenda's cached rendering is renewed at least this often: what is due moves with time.
 AGENDA_MINUTES_SECONDS = 300
+# The most urgent meetings shown at first; "?alle=1" shows every one.
+AGENDA_SIZE = 30
 
 
 def agenda() -> list[dict]:
@@ -77,19 +79,23 @@ def without_account(request):
 @staff_required
 def home(request):
     """What is due for each meeting, and the directory's figures. The agenda's rendering is
-    kept in the cache, keyed by the state of the meetings and of the invitations and renewed
-    every few minutes (what is due changes with the clock too)."""
+    kept in the cache, keyed by the state of the meetings in it and the latest change of any
+    invitation, and renewed every five minutes: what is due moves with the clock, and a
+    removal (no row left to carry a change) shows then too."""
     window = Meeting.objects.filter(until__gte=timezone.now() - PAST_IN_OFFICE)
     minutes = int(timezone.now().timestamp() // AGENDA_MINUTES_SECONDS)
+    changed = Invitation.objects.aggregate(changed=Max("updated_at"))["changed"]
+    everyone = request.GET.get("alle") == "1"
+    key = list_cache_key(request, window, audience="staff", filters=False)
     context = {
         "organisation_count": Organisation.objects.count(),
-        "contact_count": ContactPerson.objects.count(),
-        "account_count": ContactPerson.objects.filter(user__last_login__isnull=False).count(),
-        "agenda": SimpleLazyObject(agenda),
-        "agenda_key": f"{minutes}:"
-        + list_cache_key(
-            request, window, Invitation.objects.all(), audience="staff", filters=False
+        **ContactPerson.objects.aggregate(
+            contact_count=Count("pk"),
+            account_count=Count("pk", filter=Q(user__last_login__isnull=False)),
         ),
+        "agenda": SimpleLazyObject(agenda),
+        "agenda_size": None if everyone else AGENDA_SIZE,
+        "agenda_key": f"{minutes}:{changed and changed.timestamp()}:{everyone}:{key}",
     }
     return render(request, "office/home.html", context)
 

@@ -73,14 +73,28 @@ def test_after_the_meeting_the_office_finds_its_round_from_the_home_and_its_page
 def test_office_home_query_count_is_fixed(django_assert_num_queries, staff, count):
     for number in range(count):
         InvitationFactory(meeting=meeting_in(number - 5))
-    # 1 session, 2 user, 3 the staff's second factor, 4-6 counts of organisations, contacts and
-    # accounts, 7-8 the state of the meetings and of the invitations, 9 the cached agenda;
-    # the first time also 10 the meetings with their round's figures and 11-15 writing the
-    # rendering to the database cache
-    with django_assert_num_queries(10 + CACHE_WRITE):
+    # 1 session, 2 user, 3 the staff's second factor, 4 the invitations' latest change, 5 the
+    # organisations' and 6 the contacts' and accounts' count, 7 the state of the meetings, 8 the
+    # cached agenda; the first time also 9 the meetings with their round's figures and
+    # 10-14 writing the rendering to the database cache
+    with django_assert_num_queries(9 + CACHE_WRITE):
         staff.get("/geschaeftsstelle/")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         staff.get("/geschaeftsstelle/")
+
+
+def test_the_office_home_shows_the_most_urgent_thirty_and_all_on_request(staff):
+    for number in range(32):
+        meeting_in(number + 1, title=f"Treffen {number:02}")
+
+    first = agenda_of(staff)
+    everything = staff.get("/geschaeftsstelle/", {"alle": "1"}).text
+
+    assert len(first) == 30
+    assert "Die 30 dringendsten von 32 Treffen sind zu sehen: alle zeigen" in " ".join(
+        staff.get("/geschaeftsstelle/").text.split()
+    )
+    assert "Treffen 31" in everything
 
 
 def test_the_cached_agenda_follows_sending_and_answers(staff, staff_user):
