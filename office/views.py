@@ -78,21 +78,17 @@ def without_account(request):
 
 @staff_required
 def home(request):
-    """What is due for each meeting, and the directory's figures. The agenda's rendering is
-    kept in the cache, keyed by the state of the meetings in it and the latest change of any
-    invitation, and renewed every five minutes: what is due moves with the clock, and a
-    removal (no row left to carry a change) shows then too."""
+    """What is due for each meeting (the directory's figures are on the accounts page).
+
+    The agenda's rendering is kept in the cache, keyed by the state of the meetings in it and
+    the latest change of any invitation, and renewed every five minutes: what is due moves
+    with the clock."""
     window = Meeting.objects.filter(until__gte=timezone.now() - PAST_IN_OFFICE)
     minutes = int(timezone.now().timestamp() // AGENDA_MINUTES_SECONDS)
     changed = Invitation.objects.aggregate(changed=Max("updated_at"))["changed"]
     everyone = request.GET.get("alle") == "1"
     key = list_cache_key(request, window, audience="staff", filters=False)
     context = {
-        "organisation_count": Organisation.objects.count(),
-        **ContactPerson.objects.aggregate(
-            contact_count=Count("pk"),
-            account_count=Count("pk", filter=Q(user__last_login__isnull=False)),
-        ),
         "agenda": SimpleLazyObject(agenda),
         "agenda_size": None if everyone else AGENDA_SIZE,
         "agenda_key": f"{minutes}:{changed and changed.timestamp()}:{everyone}:{key}",
@@ -105,6 +101,11 @@ def accounts(request):
     """Contact persons without an account in use: search, state, invite (again)."""
     contacts, state, query = without_account(request)
     context = {
+        "organisation_count": Organisation.objects.count(),
+        **ContactPerson.objects.aggregate(
+            contact_count=Count("pk"),
+            account_count=Count("pk", filter=Q(user__last_login__isnull=False)),
+        ),
         "page": Paginator(contacts, 50).get_page(request.GET.get("seite")),
         "account_states": ACCOUNT_STATES,
         "account_state": state,

@@ -74,12 +74,11 @@ def test_office_home_query_count_is_fixed(django_assert_num_queries, staff, coun
     for number in range(count):
         InvitationFactory(meeting=meeting_in(number - 5))
     # 1 session, 2 user, 3 the staff's second factor, 4 the invitations' latest change, 5 the
-    # organisations' and 6 the contacts' and accounts' count, 7 the state of the meetings, 8 the
-    # cached agenda; the first time also 9 the meetings with their round's figures and
-    # 10-14 writing the rendering to the database cache
-    with django_assert_num_queries(9 + CACHE_WRITE):
+    # state of the meetings, 6 the cached agenda; the first time also 7 the meetings with their
+    # round's figures and 8-12 writing the rendering to the database cache
+    with django_assert_num_queries(7 + CACHE_WRITE):
         staff.get("/geschaeftsstelle/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         staff.get("/geschaeftsstelle/")
 
 
@@ -113,8 +112,9 @@ def test_the_cached_agenda_follows_sending_and_answers(staff, staff_user):
 def test_accounts_page_query_count_is_fixed(django_assert_num_queries, staff, count):
     for _ in range(count):
         ContactPersonFactory()
-    # 1 session, 2 user, 3 the staff's second factor, 4 count and 5 page of contacts
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 the staff's second factor, 4 organisations and 5 contacts and
+    # accounts counted, 6 count and 7 page of contacts without an account in use
+    with django_assert_num_queries(7):
         staff.get("/geschaeftsstelle/zugaenge/")
 
 
