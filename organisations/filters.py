@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import (
@@ -42,7 +43,7 @@ class OrganisationFilter(django_filters.FilterSet):
     )
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
-        field_name="regions",
+        method="in_region",
         to_field_name="slug",
         queryset=Region.objects.all(),
         empty_label=_("All regions"),
@@ -60,6 +61,24 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.search(value, user=self.request.user)
+
+    def active(self) -> list[str]:
+        """The filters in use beside the words, as "Themenfeld: Gesundheit" (for the empty
+        state's hint, which says what to change)."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        shown = []
+        for name in ["topic", "kind", "region", "core_circle"]:
+            value = self.form.cleaned_data.get(name)
+            if value:
+                field = self.form.fields[name]
+                if not isinstance(value, models.Model):
+                    value = dict(field.choices).get(value, value)
+                shown.append(f"{field.label}: {value}")
+        return shown
+
+    def in_region(self, queryset, name, value):
+        return queryset.in_region(value)
 
     def filter_core_circle(self, queryset, name, value):
         return queryset.filter(in_core_circle=(value == "ja"))

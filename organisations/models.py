@@ -46,13 +46,29 @@ OBJECTION_HOLDS = _(
 CONSENT_METHOD_MISSING = _("Please say how the person agreed to be shown on the public pages.")
 
 
-class Topic(models.Model):
+class SortedByName(models.Model):
+    """Listed in German alphabetical order ("Böblingen" before "Breisgau"), on every database."""
+
+    sort_name = models.CharField(max_length=200, editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.sort_name = sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
+
+
+class Topic(SortedByName):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name", "name"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 
@@ -60,7 +76,7 @@ class Topic(models.Model):
         return self.name
 
 
-class Region(models.Model):
+class Region(SortedByName):
     class Kind(models.TextChoices):
         STATEWIDE = "statewide", _("statewide")
         URBAN = "urban", _("urban district")
@@ -73,6 +89,7 @@ class Region(models.Model):
     class Meta:
         ordering = [
             models.Case(models.When(kind="statewide", then=0), default=1),
+            "sort_name",
             "name",
         ]
         verbose_name = _("region")
@@ -177,11 +194,18 @@ class OrganisationQuerySet(models.QuerySet):
             city_lc=Lower("city"),
         ).filter(search_condition(words, contacts=contacts))
 
+    def in_region(self, region: Region) -> OrganisationQuerySet:
+        """Organisations working in `region`; those working statewide work in every region."""
+        working = Organisation.regions.through.objects.filter(organisation=OuterRef("pk"))
+        return self.filter(
+            Exists(working.filter(Q(region=region) | Q(region__kind=Region.Kind.STATEWIDE)))
+        )
+
     def for_list(self) -> OrganisationQuerySet:
         return self.prefetch_related("topics", "regions")
 
 
-class Organisation(models.Model):
+class Organisation(SortedByName):
     class Kind(models.TextChoices):
         WELFARE = "welfare", _("welfare association")
         PSYCHOSOCIAL = "psychosocial", _("psychosocial service")
@@ -196,7 +220,6 @@ class Organisation(models.Model):
         OTHER = "other", _("other")
 
     name = models.CharField(_("name"), max_length=200)
-    sort_name = models.CharField(max_length=200, editable=False, default="")
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -256,13 +279,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.sort_name = sort_key(self.name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "sort_name"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", args=[self.slug])
