@@ -78,6 +78,12 @@ def meeting_detail(request, slug):
         else [],
         "minutes_visible": meeting.minutes_visible_to(request.user),
         "office": has_staff_rights(request.user),
+        # A member invited to it answers from here too (their personal link).
+        "own_invitation": Invitation.objects.filter(
+            meeting=meeting, contact__user=request.user, revoked_at__isnull=True
+        ).first()
+        if request.user.is_authenticated
+        else None,
         "json_ld": meeting.json_ld(request.build_absolute_uri(meeting.get_absolute_url()))
         if meeting.has_date
         else None,
@@ -194,10 +200,14 @@ def invitation_substitute(request, token):
     return render(request, "meetings/answer.html", answer_context(invitation, **context))
 
 
-@require_POST
+@never_cache
 @rate_limited("invitation_page")
 def invitation_objection(request, token):
-    invitation = get_object_or_404(Invitation.objects.by_token(token))
+    """Asked once ("Wirklich?"), then no further invitations; GET only asks."""
+    invitation = invitation_for(token)
+    if request.method != "POST":
+        context = {"invitation": invitation, "meeting": invitation.meeting}
+        return render(request, "meetings/objection.html", context)
     object_to_invitations(invitation=invitation)
     messages.success(
         request,

@@ -70,7 +70,7 @@ MATRIX = [
     ("meetings:feed", "get", "/treffen/feed/", [200, 200, 200, 200, 200]),
     ("invitation_answer", "get", "/einladung/{token}/", [200, 200, 200, 200, 200]),
     ("invitation_answer", "get", "/einladung/unbekannt/", [404, 404, 404, 404, 404]),
-    ("invitation_objection", "get", "/einladung/{token}/widerspruch/", [405] * 5),
+    ("invitation_objection", "get", "/einladung/{token}/widerspruch/", [200] * 5),
     ("invitation_substitute", "get", "/einladung/{token}/vertretung/", [405] * 5),
     ("invitation_substitute", "post", "/einladung/{token}/vertretung/", [200] * 5),
     ("invitation_substitute", "post", "/einladung/unbekannt/vertretung/", [404] * 5),

@@ -180,10 +180,14 @@ def test_objection_takes_effect_at_once_for_every_send(anonymous, invitation, st
     assert invitation.contact not in [c for c, _ in propose_invitees(meeting=other_meeting)]
 
 
-def test_objection_is_post_only(anonymous, invitation):
+def test_objection_asks_once_and_get_changes_nothing(anonymous, invitation):
+    """Issue 22, point 6: "Wirklich?" before the objection; the GET only asks."""
     response = anonymous.get(invitation.get_answer_url() + "widerspruch/")
 
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert "Wirklich? Sie erhalten dann keine Einladungen mehr zu Treffen des Netzwerks." in (
+        response.text
+    )
     invitation.contact.refresh_from_db()
     assert invitation.contact.receives_invitations is True
 
@@ -242,3 +246,16 @@ def test_members_see_their_invitations_and_answers_on_their_account_page(
     assert "2 Personen" in page
     assert "Vernetzungstreffen Wohnen" in page and "Ihre Antwort: Absage" in page
     assert "Fremde Einladung" not in page
+
+
+def test_an_invited_member_answers_from_the_meeting_page(member, member_contact, outsider):
+    """Issue 22, point 4."""
+    meeting = MeetingFactory(title="Vernetzungstreffen Wohnen")
+    invitation = InvitationFactory(meeting=meeting, contact=member_contact)
+
+    page = member.get(meeting.get_absolute_url()).text
+    other = outsider.get(meeting.get_absolute_url()).text
+
+    assert "Sie sind eingeladen." in page and invitation.get_answer_url() in page
+    assert "Jetzt antworten" in page
+    assert "Sie sind eingeladen." not in other and invitation.get_answer_url() not in other

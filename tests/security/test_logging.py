@@ -107,7 +107,7 @@ def test_personal_links_never_reach_the_log(db, written_log, settings):
     token = invitation.token
     settings.ACCOUNT_RATE_LIMITS = settings.ACCOUNT_RATE_LIMITS | {"invitation_page": "2/m/ip"}
 
-    Client().get(f"/einladung/{token}/widerspruch/")  # 405
+    Client().get(f"/einladung/{token}/vertretung/")  # 405
     Client(enforce_csrf_checks=True).post(f"/einladung/{token}/")  # 403, CSRF
     Client().get(f"/einladung/{token}x/")  # 404
     limited = Client(REMOTE_ADDR="192.0.2.9")
