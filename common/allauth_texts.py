@@ -73,4 +73,6 @@ ALLAUTH_TEXTS = [
     gettext_noop(
         '<strong>Note:</strong> you can still <a href="%(email_url)s">change your email address</a>.'
     ),
+    # Django 6.1's empty choice of a select, not yet in its German catalogue.
+    gettext_noop("- Select an option -"),
 ]

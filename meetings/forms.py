@@ -11,7 +11,7 @@ class AnswerForm(forms.ModelForm):
         choices=[
             (Invitation.Answer.YES, _("I will come")),
             (Invitation.Answer.NO, _("I will not come")),
-            (Invitation.Answer.MAYBE, _("I don't know yet")),
+            (Invitation.Answer.MAYBE, _("Maybe")),
         ],
         widget=forms.RadioSelect,
     )

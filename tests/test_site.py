@@ -185,3 +185,20 @@ def test_admin_pages_work_for_staff(staff, org_a, member_contact, path):
     response = staff.get(path.format(org=org_a.pk, contact=member_contact.pk, meeting=meeting.pk))
 
     assert response.status_code == 200
+
+
+def test_the_german_catalogue_says_one_thing_one_way():
+    """Issue 22, point 7: one name for the answer deadline, for putting a meeting into one's
+    calendar, for "maybe"; Django's empty choice in German."""
+    po = polib.pofile(CATALOGUE / "django.po")
+    german = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in po}
+    every = " ".join(german.values())
+
+    assert "Anmeldeschluss" not in every and "Bitte antworten Sie bis" not in every
+    assert german[(None, "Into my calendar")] == german[(None, "Into your calendar")]
+    assert german[(None, "Maybe")] == german[("invitations", "Maybe")] == "Vielleicht"
+    assert german[(None, "- Select an option -")] == "– bitte wählen –"
+
+
+def test_the_login_page_offers_the_password_reset_once(anonymous):
+    assert anonymous.get("/konto/login/").text.count("Passwort vergessen?") == 1

@@ -137,7 +137,7 @@ def test_invitation_reminder_and_answer_end_to_end(new_page, staff_user, smtp, l
     invitee = new_page(width=390)
     invitee.goto(link)
     expect(invitee.get_by_role("heading", level=1)).to_have_text("Vernetzungstreffen Gesundheit")
-    invitee.get_by_label("Ich weiß es noch nicht").check()
+    invitee.get_by_label("Vielleicht", exact=True).check()
     invitee.get_by_label("Wie viele Personen kommen").fill("2")
     invitee.get_by_role("button", name="Antwort senden").click()
     expect(invitee.get_by_text("Vielen Dank, Ihre Antwort ist gespeichert.")).to_be_visible()
