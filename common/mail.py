@@ -19,6 +19,7 @@ def footer_context(*, source: str, objection_url: str = "") -> dict:
     return {
         "network_name": settings.NETWORK_NAME,
         "operator": settings.NETWORK_OPERATOR,
+        "network_email": settings.NETWORK_EMAIL,
         "privacy_url": settings.SITE_URL + reverse("datenschutz"),
         "source": source,
         "objection_url": objection_url,
