@@ -139,6 +139,8 @@ def pages() -> list[tuple[str, str, str]]:
         # The most a search may ask (SEARCH_MAX_WORDS words), each request a new one.
         (UNCACHED_SEARCH, "member", "/organisationen/?q=" + "+".join(LONGEST_SEARCH)),
         ("Organisation", "member", organisation.get_absolute_url()),
+        ("Personen", "member", "/organisationen/personen/"),
+        ("Personen mit Thema", "member", f"/organisationen/personen/?topic={topic.slug}"),
         ("Treffen", "visitor", "/treffen/"),
         ("Treffen (Seite)", "visitor", meeting.get_absolute_url()),
         ("Archiv", "visitor", "/treffen/archiv/"),

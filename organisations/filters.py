@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import (
     SEARCH_MAX_LENGTH,
     SEARCH_MAX_WORDS,
+    ContactPerson,
     Organisation,
     Region,
     Topic,
@@ -82,3 +83,45 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def filter_core_circle(self, queryset, name, value):
         return queryset.filter(in_core_circle=(value == "ja"))
+
+
+class PersonFilter(django_filters.FilterSet):
+    """The members' people view: who works on what, among the persons the member may see."""
+
+    q = django_filters.CharFilter(
+        label=_("Name, role or organisation"),
+        method="search",
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+        max_length=SEARCH_MAX_LENGTH,
+        validators=[few_enough_words],
+        error_messages={
+            "max_length": _("Please search with at most %(limit_value)d characters."),
+        },
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"),
+        method="working_on",
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        empty_label=_("All topics"),
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        method="in_region",
+        to_field_name="slug",
+        queryset=Region.objects.all(),
+        empty_label=_("All regions"),
+    )
+
+    class Meta:
+        model = ContactPerson
+        fields = ["q", "topic", "region"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def working_on(self, queryset, name, value):
+        return queryset.working_on(value)
+
+    def in_region(self, queryset, name, value):
+        return queryset.filter(organisation__in=Organisation.objects.in_region(value))

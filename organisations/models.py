@@ -289,6 +289,45 @@ class Organisation(SortedByName):
 
 
 class ContactPersonQuerySet(models.QuerySet):
+    def search(self, text: str) -> ContactPersonQuerySet:
+        """Persons matching every word in their name, role or organisation's name (bounded as
+        the organisations' search)."""
+        condition = Q()
+        for word in search_words(text):
+            word = word.lower()
+            condition &= (
+                Q(name_lc__contains=word)
+                | Q(role_lc__contains=word)
+                | Q(organisation_lc__contains=word)
+            )
+        return self.alias(
+            name_lc=Lower("name"),
+            role_lc=Lower("role"),
+            organisation_lc=Lower("organisation__name"),
+        ).filter(condition)
+
+    def working_on(self, topic: Topic) -> ContactPersonQuerySet:
+        """Persons whose own topic it is, or whose organisation works on it."""
+        return self.filter(
+            Exists(
+                ContactPerson.topics.through.objects.filter(
+                    contactperson=OuterRef("pk"), topic=topic
+                )
+            )
+            | Exists(
+                Organisation.topics.through.objects.filter(
+                    organisation=OuterRef("organisation"), topic=topic
+                )
+            )
+        )
+
+    def for_list(self) -> ContactPersonQuerySet:
+        return (
+            self.select_related("organisation")
+            .prefetch_related("topics")
+            .order_by("name", "organisation__sort_name", "pk")
+        )
+
     def visible_to(self, user) -> ContactPersonQuerySet:
         """Visitors see those who agreed to be shown publicly; members see contacts shown to
         members, plus all of their own organisation."""

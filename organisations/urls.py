@@ -6,6 +6,7 @@ app_name = "organisations"
 
 urlpatterns = [
     path("", views.organisation_list, name="list"),
+    path("personen/", views.people_list, name="people"),
     path("<slug:slug>/", views.organisation_detail, name="detail"),
     path("<slug:slug>/bearbeiten/", views.organisation_edit, name="edit"),
     path(

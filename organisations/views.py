@@ -1,7 +1,7 @@
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
@@ -21,12 +21,13 @@ from organisations.access import (
     get_organisation,
     get_organisation_for_edit,
 )
-from organisations.filters import OrganisationFilter
+from organisations.filters import OrganisationFilter, PersonFilter
 from organisations.forms import ContactPersonForm, ContactPersonFormSet, OrganisationForm
 from organisations.models import ContactPerson, Organisation, audience, contact_of, is_member
 from organisations.services import invite_contact_to_account
 
 PAGE_SIZE = 20
+PEOPLE_PAGE_SIZE = 50
 
 
 def organisation_list(request):
@@ -71,6 +72,41 @@ def organisation_list(request):
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+def people_list(request):
+    """Members look for people: name, role, organisation, topics — only the persons they may
+    see (never those kept for the office and another organisation). Cached like the
+    directory, per organisation (and for staff)."""
+    if not is_member(request.user):
+        raise PermissionDenied
+    people = ContactPerson.objects.visible_to(request.user).for_list()
+
+    def search():
+        if request.GET.get("q", "").strip():
+            limited = over_limit(request, "directory_search")
+            if limited:
+                raise ImmediateHttpResponse(limited)
+        return PersonFilter(request.GET or None, queryset=people, request=request)
+
+    def results():
+        valid = not filterset.is_bound or filterset.is_valid()
+        found = filterset.qs if valid else people.none()
+        return Paginator(found, PEOPLE_PAGE_SIZE).get_page(request.GET.get("seite"))
+
+    filterset = SimpleLazyObject(search)
+    context = {
+        "filter": filterset,
+        "page": SimpleLazyObject(results),
+        "cache_key": list_cache_key(
+            request,
+            ContactPerson.objects.all(),
+            Organisation.objects.all(),
+            audience=audience(request.user, contacts=True),
+        ),
+    }
+    return render(request, "organisations/people.html", context)
 
 
 def organisation_detail(request, slug):

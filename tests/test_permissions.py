@@ -16,6 +16,13 @@ MATRIX = [
     ("favicon", "get", "/favicon.ico", [302] * 5),
     ("datenschutz", "get", "/datenschutz/", [200, 200, 200, 200, 200]),
     ("organisations:list", "get", "/organisationen/", [200, 200, 200, 200, 200]),
+    ("organisations:people", "get", "/organisationen/personen/", [LOGIN, 200, 200, 200, 200]),
+    (
+        "organisations:people",
+        "get",
+        "/organisationen/personen/?q=mira&region=landesweit",
+        [LOGIN, 200, 200, 200, 200],
+    ),
     ("organisations:detail", "get", "/organisationen/{a}/", [200, 200, 200, 200, 200]),
     ("organisations:detail", "get", "/organisationen/{unlisted}/", [404, 200, 200, 200, 200]),
     ("organisations:detail", "get", "/organisationen/unbekannt/", [404, 404, 404, 404, 404]),
