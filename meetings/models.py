@@ -497,7 +497,7 @@ class Invitation(MailState):
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["meeting", "contact__name"]
+        ordering = ["meeting", "contact__sort_name"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         constraints = [

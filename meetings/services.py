@@ -128,7 +128,7 @@ def sendable(meeting: Meeting):
     return (
         Invitation.objects.filter(meeting=meeting, revoked_at__isnull=True)
         .select_related("contact__organisation")
-        .order_by("contact__organisation__sort_name", "contact__name")
+        .order_by("contact__organisation__sort_name", "contact__sort_name")
     )
 
 
@@ -209,7 +209,7 @@ def propose_invitees(*, meeting: Meeting) -> list[tuple[ContactPerson, str]]:
         ContactPerson.objects.filter(receives_invitations=True)
         .exclude(pk__in=invited)
         .select_related("organisation")
-        .order_by("organisation__sort_name", "name")
+        .order_by("organisation__sort_name", "sort_name")
     )
     core = [
         (c, Invitation.Reason.CORE_CIRCLE)
@@ -242,7 +242,7 @@ def objectors(*, meeting: Meeting) -> list[tuple[ContactPerson, datetime.datetim
             | Q(organisation__topics=meeting.theme, is_editor=True)
         )
         .select_related("organisation")
-        .order_by("organisation__sort_name", "name")
+        .order_by("organisation__sort_name", "sort_name")
         .distinct()
     )
     by_hash = {address_hash(contact.email): contact for contact in candidates}
@@ -291,7 +291,7 @@ def substitute_colleagues(invitation: Invitation):
             visibility__in=[ContactPerson.Visibility.MEMBERS, ContactPerson.Visibility.PUBLIC],
         )
         .exclude(pk__in=invited)
-        .order_by("name")
+        .order_by("sort_name")
     )
 
 

@@ -65,7 +65,7 @@ def sign_in_sheet(request, slug):
     invitations = (
         Invitation.objects.filter(meeting=meeting, answer__in=[Answer.YES, Answer.MAYBE])
         .select_related("contact__organisation")
-        .order_by("contact__organisation__sort_name", "contact__name")
+        .order_by("contact__organisation__sort_name", "contact__sort_name")
     )
     context = {"meeting": meeting, "invitations": invitations, "blank_rows": range(8)}
     return render(request, "office/sign_in_sheet.html", context)
@@ -77,7 +77,7 @@ def attendance(request, slug):
     invitations = (
         Invitation.objects.filter(meeting=meeting)
         .select_related("contact__organisation")
-        .order_by("contact__organisation__sort_name", "contact__name")
+        .order_by("contact__organisation__sort_name", "contact__sort_name")
     )
     if request.method == "POST":
         ids = {int(value) for value in request.POST.getlist("present") if value.isdigit()}

@@ -120,7 +120,7 @@ def invitation_round(request, slug):
             )
         )
         .prefetch_related("notices")
-        .order_by("contact__name", "pk")
+        .order_by("contact__sort_name", "pk")
     )
     shown = request.GET.get("zeigen")
     if shown in SHOWN:

@@ -71,7 +71,7 @@ def without_account(request):
             | Q(organisation__name__icontains=query)
         )
     contacts = contacts.select_related("organisation", "user").order_by(
-        "organisation__sort_name", "name"
+        "organisation__sort_name", "sort_name"
     )
     return contacts, state if state in ACCOUNT_STATES else "", query
 

@@ -325,7 +325,7 @@ class ContactPersonQuerySet(models.QuerySet):
         return (
             self.select_related("organisation")
             .prefetch_related("topics")
-            .order_by("name", "organisation__sort_name", "pk")
+            .order_by("sort_name", "organisation__sort_name", "pk")
         )
 
     def visible_to(self, user) -> ContactPersonQuerySet:
@@ -343,7 +343,7 @@ class ContactPersonQuerySet(models.QuerySet):
         )
 
 
-class ContactPerson(models.Model):
+class ContactPerson(SortedByName):
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("everyone, on the public pages too (with the person's consent)")
         MEMBERS = "members", _("members of the network")
@@ -412,7 +412,7 @@ class ContactPerson(models.Model):
     history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["user"])
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name", "name"]
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
         constraints = [

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from common.caching import drop_renderings
 from meetings.models import Invitation, Notice, SubstituteProposal
-from organisations.models import ContactPerson, SuppressedAddress
+from organisations.models import ContactPerson, SuppressedAddress, sort_key
 from privacy.registry import PERSON_DATA, SECRET_FIELDS, TITLES, person_rows
 
 
@@ -98,6 +98,7 @@ def erase(contact: ContactPerson) -> None:
     placeholder = f"geloescht-{contact.pk}@invalid.example"
     ContactPerson.objects.filter(pk=contact.pk).update(
         name=ERASED_NAME,
+        sort_name=sort_key(ERASED_NAME),
         role="",
         email=placeholder,
         phone="",

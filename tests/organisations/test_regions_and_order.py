@@ -2,7 +2,7 @@
 empty directory that says what to change."""
 
 from organisations.models import Organisation, Region, Topic
-from tests.factories import OrganisationFactory, TopicFactory
+from tests.factories import ContactPersonFactory, OrganisationFactory, TopicFactory
 
 
 def test_an_organisation_working_statewide_is_found_in_every_region(anonymous, db):
@@ -51,3 +51,14 @@ def test_an_empty_directory_says_what_to_change(anonymous, org_a):
     assert "Wörtern" not in only_filters
     assert "Versuchen Sie es mit weniger oder anderen Wörtern." in only_words
     assert "weniger Wörtern oder entfernen Sie einen Filter (Themenfeld: Queere" in both
+
+
+def test_contact_persons_sort_as_in_a_german_dictionary(member, org_a):
+    for name in ["Özlem Yıldız", "Oskar Ost", "Paula Pohl"]:
+        ContactPersonFactory(organisation=org_a, name=name)
+
+    names = list(org_a.contacts.values_list("name", flat=True))
+    page = member.get(f"/organisationen/{org_a.slug}/").text
+
+    assert names.index("Oskar Ost") < names.index("Özlem Yıldız") < names.index("Paula Pohl")
+    assert page.index("Oskar Ost") < page.index("Özlem Yıldız") < page.index("Paula Pohl")

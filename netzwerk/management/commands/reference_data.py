@@ -112,6 +112,9 @@ class Command(BaseCommand):
             for index, org in enumerate(organisations)
             for position in range(per_organisation)
         )
+        for contact in contacts:  # bulk_create saves no sort_name of its own
+            contact.sort_name = sort_key(contact.name)
+        ContactPerson.objects.bulk_update(contacts, ["sort_name"], batch_size=2000)
         topic_ids = list(Topic.objects.values_list("pk", flat=True))
         ContactPerson.topics.through.objects.bulk_create(
             ContactPerson.topics.through(contactperson_id=contact.pk, topic_id=topic)
