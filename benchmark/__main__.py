@@ -151,6 +151,13 @@ def pages() -> list[tuple[str, str, str]]:
             "/geschaeftsstelle/treffen/vernetzungstreffen-referenz-300/einladungen/",
         ),
         ("Geschäftsstelle (300 Treffen)", "staff", "/geschaeftsstelle/"),
+        ("Zugänge (10.000 Personen)", "staff", "/geschaeftsstelle/zugaenge/"),
+        (
+            "Versand bestätigen (300 Einladungen)",
+            "staff",
+            "/geschaeftsstelle/treffen/vernetzungstreffen-referenz-300/einladungen/senden/",
+        ),
+        ("Daten einer Person finden", "staff", "/geschaeftsstelle/personen/?email=a@b.example"),
     ]
 
 

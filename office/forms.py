@@ -68,18 +68,20 @@ class PersonSearchForm(forms.Form):
 class OfficeAnswerForm(AnswerForm):
     """An answer that came by phone or mail, in the office's words (not the invitee's)."""
 
-    answer = forms.ChoiceField(
-        label=_("Answer"),
-        choices=[
-            (Invitation.Answer.YES, _("comes")),
-            (Invitation.Answer.NO, _("does not come")),
-            (Invitation.Answer.MAYBE, _("does not know yet")),
-        ],
-        widget=forms.RadioSelect,
-    )
+    CHOICES = {
+        Invitation.Answer.YES: _("comes"),
+        Invitation.Answer.NO: _("does not come"),
+        Invitation.Answer.MAYBE: _("does not know yet"),
+    }
 
     class Meta(AnswerForm.Meta):
         labels = {
             "persons": _("How many people come, the invited person included?"),
             "note": _("Note of the invited person"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        answer = self.fields["answer"]
+        answer.label = _("Answer")
+        answer.choices = [(value, self.CHOICES[value]) for value, _label in answer.choices]

@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -153,7 +154,7 @@ def person_search(request):
         erased = erase_deleted_contacts(email)
         log_event("person_leftovers_erased", request, entries=erased)
         messages.success(request, _("What was left of the deleted entries has been erased."))
-        return redirect(f"{request.path}?email={email}")
+        return redirect(f"{request.path}?{urlencode({'email': email})}")
     context = {
         "form": form,
         "erase_form": erase_form,

@@ -21,9 +21,10 @@ def few_enough_words(text: str) -> None:
         )
 
 
-class OrganisationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
+def search_filter(label) -> django_filters.CharFilter:
+    """Words to look for, within the bounds every search keeps (German message beyond)."""
+    return django_filters.CharFilter(
+        label=label,
         method="search",
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
         max_length=SEARCH_MAX_LENGTH,
@@ -32,6 +33,21 @@ class OrganisationFilter(django_filters.FilterSet):
             "max_length": _("Please search with at most %(limit_value)d characters."),
         },
     )
+
+
+def region_filter() -> django_filters.ModelChoiceFilter:
+    """A region; those working statewide are in every region (the filterset's in_region)."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        method="in_region",
+        to_field_name="slug",
+        queryset=Region.objects.all(),
+        empty_label=_("All regions"),
+    )
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = search_filter(_("Search"))
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"),
         field_name="topics",
@@ -42,13 +58,7 @@ class OrganisationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Organisation.Kind.choices, empty_label=_("All kinds")
     )
-    region = django_filters.ModelChoiceFilter(
-        label=_("Region"),
-        method="in_region",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
-        empty_label=_("All regions"),
-    )
+    region = region_filter()
     core_circle = django_filters.ChoiceFilter(
         label=_("Core circle"),
         method="filter_core_circle",
@@ -88,16 +98,7 @@ class OrganisationFilter(django_filters.FilterSet):
 class PersonFilter(django_filters.FilterSet):
     """The members' people view: who works on what, among the persons the member may see."""
 
-    q = django_filters.CharFilter(
-        label=_("Name, role or organisation"),
-        method="search",
-        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
-        max_length=SEARCH_MAX_LENGTH,
-        validators=[few_enough_words],
-        error_messages={
-            "max_length": _("Please search with at most %(limit_value)d characters."),
-        },
-    )
+    q = search_filter(_("Name, role or organisation"))
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"),
         method="working_on",
@@ -105,13 +106,7 @@ class PersonFilter(django_filters.FilterSet):
         queryset=Topic.objects.all(),
         empty_label=_("All topics"),
     )
-    region = django_filters.ModelChoiceFilter(
-        label=_("Region"),
-        method="in_region",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
-        empty_label=_("All regions"),
-    )
+    region = region_filter()
 
     class Meta:
         model = ContactPerson

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from common.caching import list_cache_key
 from common.security import over_limit
-from common.staff import has_staff_rights, staff_required
+from common.staff import has_staff_rights, require_second_factor, staff_required
 from organisations.access import (
     can_edit_organisation,
     get_contact_for_edit,
@@ -30,34 +30,39 @@ PAGE_SIZE = 20
 PEOPLE_PAGE_SIZE = 50
 
 
-def organisation_list(request):
-    organisations = Organisation.objects.visible_to(request.user).for_list()
+def lazy_search(request, filter_class, queryset, page_size: int):
+    """The filter and its page of results, both built only when the rendering is not in the
+    cache yet. The search limit counts the searches the server runs: one answered from the
+    cached rendering (the same words again) shows nothing new and costs nothing. A search out
+    of bounds finds nothing; the form says why."""
 
     def search():
-        # The search limit counts the searches the server runs: a search answered from the
-        # cached rendering (the same words again) shows nothing new and costs nothing.
         if request.GET.get("q", "").strip():
             limited = over_limit(request, "directory_search")
             if limited:
                 raise ImmediateHttpResponse(limited)
-        return OrganisationFilter(request.GET or None, queryset=organisations, request=request)
+        return filter_class(request.GET or None, queryset=queryset, request=request)
 
     def results():
-        # A search out of bounds finds nothing; the form says why.
         valid = not filterset.is_bound or filterset.is_valid()
-        found = filterset.qs if valid else organisations.none()
-        return Paginator(found, PAGE_SIZE).get_page(request.GET.get("seite"))
+        found = filterset.qs if valid else queryset.none()
+        return Paginator(found, page_size).get_page(request.GET.get("seite"))
 
     filterset = SimpleLazyObject(search)
+    return filterset, SimpleLazyObject(results)
+
+
+def organisation_list(request):
+    organisations = Organisation.objects.visible_to(request.user).for_list()
+    filterset, page = lazy_search(request, OrganisationFilter, organisations, PAGE_SIZE)
     member = is_member(request.user)
     # A member's search also matches the names of the contact persons they may see, which
     # differ by organisation: the rendering is kept per organisation (and for staff).
     searched = member and "q" in request.GET
     searched_contacts = [ContactPerson.objects.all()] if searched else []
-    # Built only when the rendering is not in the cache yet.
     context = {
         "filter": filterset,
-        "page": SimpleLazyObject(results),
+        "page": page,
         "is_member": member,
         "cache_key": list_cache_key(
             request,
@@ -79,26 +84,15 @@ def people_list(request):
     """Members look for people: name, role, organisation, topics — only the persons they may
     see (never those kept for the office and another organisation). Cached like the
     directory, per organisation (and for staff)."""
+    if request.user.is_staff:
+        require_second_factor(request)  # staff see everyone: with their second factor only
     if not is_member(request.user):
         raise PermissionDenied
     people = ContactPerson.objects.visible_to(request.user).for_list()
-
-    def search():
-        if request.GET.get("q", "").strip():
-            limited = over_limit(request, "directory_search")
-            if limited:
-                raise ImmediateHttpResponse(limited)
-        return PersonFilter(request.GET or None, queryset=people, request=request)
-
-    def results():
-        valid = not filterset.is_bound or filterset.is_valid()
-        found = filterset.qs if valid else people.none()
-        return Paginator(found, PEOPLE_PAGE_SIZE).get_page(request.GET.get("seite"))
-
-    filterset = SimpleLazyObject(search)
+    filterset, page = lazy_search(request, PersonFilter, people, PEOPLE_PAGE_SIZE)
     context = {
         "filter": filterset,
-        "page": SimpleLazyObject(results),
+        "page": page,
         "cache_key": list_cache_key(
             request,
             ContactPerson.objects.all(),

@@ -55,6 +55,12 @@ def test_visitors_log_in_and_accounts_without_an_entry_are_refused(anonymous, cl
     assert client.get("/organisationen/personen/").status_code == 403
 
 
+def test_staff_without_a_second_factor_are_sent_to_set_one_up(staff_without_second_factor):
+    response = staff_without_second_factor.get("/organisationen/personen/")
+
+    assert (response.status_code, response["Location"]) == (302, "/konto/2fa/")
+
+
 @pytest.mark.parametrize("count", [1, 60])
 def test_people_query_count_is_fixed(django_assert_num_queries, member, org_b, count):
     for _ in range(count):

@@ -217,3 +217,17 @@ def test_staff_find_and_erase_what_is_left_of_a_deleted_contact(staff, editor, o
         "gelöschte person", ""
     )
     assert SuppressedAddress.contains("greta@example.org")
+
+
+def test_the_search_after_erasing_leftovers_keeps_an_address_with_a_plus(staff, org_a):
+    gone = ContactPersonFactory(organisation=org_a, email="greta+netz@example.org")
+    gone.delete()
+
+    done = staff.post(
+        "/geschaeftsstelle/personen/", {"email": gone.email, "confirm": "on"}, follow=True
+    )
+
+    assert (
+        done.redirect_chain[-1][0] == "/geschaeftsstelle/personen/?email=greta%2Bnetz%40example.org"
+    )
+    assert 'value="greta+netz@example.org"' in done.text
