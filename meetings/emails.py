@@ -11,11 +11,12 @@ the event; a cancellation carries METHOD:CANCEL, so calendars remove it.
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from common.mail import build_mail
 from meetings.calendar import build_calendar
-from meetings.models import Invitation, Meeting, Notice
+from meetings.models import Invitation, Meeting, Notice, ParticipationRequest
 
 CALENDAR_METHOD = {
     "invitation": "PUBLISH",
@@ -113,3 +114,26 @@ def notice_message(notice: Notice) -> EmailMultiAlternatives:
 def preview_notice(invitation: Invitation, kind: str) -> EmailMultiAlternatives:
     """A notice as it would go to `invitation`'s invitee, without storing anything."""
     return notice_message(Notice(invitation=invitation, kind=kind, key="preview"))
+
+
+def decline_message(participation: ParticipationRequest) -> EmailMultiAlternatives:
+    """The polite answer to a request to take part that the office declined."""
+    meeting = participation.meeting
+    context = {
+        "participation": participation,
+        "meeting": meeting,
+        "calendar_url": settings.SITE_URL + reverse("meetings:list"),
+    }
+    return build_mail(
+        "request_declined",
+        context,
+        to=participation.email,
+        source=REQUEST_SOURCE % {"network": settings.NETWORK_NAME},
+        headers={"Message-ID": f"<request-{participation.pk}.{meeting.uid}@netzwerk>"},
+    )
+
+
+REQUEST_SOURCE = gettext_lazy(
+    "You receive this e-mail because you asked to take part in the meeting on the website of "
+    "the %(network)s."
+)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Invitation, SubstituteProposal
+from meetings.models import Invitation, ParticipationRequest, SubstituteProposal
 from organisations.models import ContactPerson
 
 
@@ -54,3 +54,33 @@ class SubstituteProposalForm(forms.ModelForm):
         fields = ["name", "email"]
         labels = {"name": _("Name of the person standing in"), "email": _("Their e-mail address")}
         widgets = {"name": forms.TextInput(attrs={"maxlength": 100, "autocomplete": "off"})}
+
+
+class ParticipationRequestForm(forms.ModelForm):
+    """A visitor asks to take part; what happens with the data is said before they send it."""
+
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the office stores these details to answer my request. They are "
+            "deleted once the meeting is over."
+        ),
+        error_messages={"required": _("Please agree, so that the office may answer you.")},
+    )
+
+    class Meta:
+        model = ParticipationRequest
+        fields = ["name", "organisation_name", "email", "message"]
+        labels = {"name": _("Your name"), "email": _("Your e-mail address")}
+        help_texts = {
+            "organisation_name": _("For whom you would come; for example your association."),
+            "message": _("Optional: what brings you, or what you need to take part."),
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"maxlength": 100, "autocomplete": "name"}),
+            "organisation_name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "message": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        }
+
+    def validate_unique(self):
+        pass  # a second request from the same address is answered like the first

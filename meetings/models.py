@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -44,10 +45,18 @@ class MeetingQuerySet(models.QuerySet):
     def for_office(self) -> MeetingQuerySet:
         """With the round's figures the office's home needs, in the same query."""
         noted = Q(invitations__delivery="draft")
+        pending = (
+            ParticipationRequest.objects.filter(meeting=OuterRef("pk"), declined_at__isnull=True)
+            .order_by()
+            .values("meeting")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return self.for_list().annotate(
             noted=Count("invitations", filter=noted),
             invited=Count("invitations", filter=~noted),
             unanswered=Count("invitations", filter=~noted & Q(invitations__answer="open")),
+            requests=Coalesce(Subquery(pending), 0),
         )
 
 
@@ -255,8 +264,20 @@ class Meeting(models.Model):
                 tasks.append(_("add the minutes"))
             return tasks, self.until if tasks else None
         deadline = self.answer_deadline or self.starts_at
+        requests = (
+            [
+                ngettext(
+                    "%(count)d request to take part",
+                    "%(count)d requests to take part",
+                    self.requests,
+                )
+                % {"count": self.requests}
+            ]
+            if getattr(self, "requests", 0)
+            else []
+        )
         if not self.invited:
-            return [_("not invited yet")], deadline or self.sort_at
+            return [_("not invited yet"), *requests], deadline or self.sort_at
         if deadline is not None and deadline <= now and self.unanswered:
             return [
                 ngettext(
@@ -264,7 +285,8 @@ class Meeting(models.Model):
                     "answer deadline passed, %(count)d without an answer",
                     self.unanswered,
                 )
-                % {"count": self.unanswered}
+                % {"count": self.unanswered},
+                *requests,
             ], self.starts_at
         if self.unanswered:
             return [
@@ -273,15 +295,21 @@ class Meeting(models.Model):
                     "invited, %(count)d answers open",
                     self.unanswered,
                 )
-                % {"count": self.unanswered}
+                % {"count": self.unanswered},
+                *requests,
             ], deadline
-        return [], None
+        return requests, (deadline or self.sort_at) if requests else None
 
     @property
     def open_for_invitations(self) -> bool:
         """Whether inviting more people still makes sense: not cancelled, held or over."""
         closed = self.status in (self.Status.CANCELLED, self.Status.HELD)
         return not closed and self.until >= timezone.now()
+
+    @property
+    def open_for_requests(self) -> bool:
+        """Whether someone not invited may still ask to take part: until it begins."""
+        return self.open_for_invitations and not self.has_begun
 
     @property
     def has_date(self) -> bool:
@@ -617,3 +645,43 @@ class SubstituteProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.invitation}"
+
+
+class ParticipationRequest(MailState):
+    """Someone not invited asks to take part (the form on an upcoming meeting's page; no
+    account). It reaches the office on the meeting's round: accepted, the person is invited as
+    a guest under the rules of any guest; declined, they get a polite mail (the mail state);
+    deleted, nothing is sent. Nothing is sent to the address before the office decides, and
+    the answer to the form is the same for every address. Removed once the meeting is over
+    (`manage.py retention`)."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        related_name="participation_requests",
+        on_delete=models.CASCADE,
+    )
+    name = models.CharField(_("name"), max_length=100, validators=[plain_name])
+    organisation_name = models.CharField(_("organisation or initiative"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("request to take part")
+        verbose_name_plural = _("requests to take part")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), "meeting", name="one_participation_request_per_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.meeting}"
+
+    @property
+    def pending(self) -> bool:
+        return self.declined_at is None

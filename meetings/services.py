@@ -3,15 +3,20 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.security import log_event
-from meetings.models import Invitation, Meeting, Notice, SubstituteProposal
-from meetings.tasks import deliver_invitations, deliver_notices, queue_in_batches
+from meetings.models import Invitation, Meeting, Notice, ParticipationRequest, SubstituteProposal
+from meetings.tasks import (
+    deliver_declines,
+    deliver_invitations,
+    deliver_notices,
+    queue_in_batches,
+)
 from organisations.models import ContactPerson, Organisation, SuppressedAddress, address_hash
 
 
@@ -401,6 +406,89 @@ def invite_guest(
             organisation.save()
         contact = contact_by_email(organisation, name=name, email=email, role=role)
         return add_invitations(meeting=meeting, contacts=[contact], reason=Invitation.Reason.STAFF)
+
+
+def request_participation(
+    *, meeting: Meeting, name: str, organisation_name: str, email: str, message: str
+) -> None:
+    """Someone not invited asks to take part. The answer is the same for every address: a
+    second request from an address for the same meeting changes nothing, and nothing is sent
+    to the address until the office decides. ValidationError (German) for a bad field or a
+    meeting that takes no requests."""
+    if not meeting.open_for_requests:
+        raise ValidationError(_("This meeting takes no more requests to take part."))
+    participation = ParticipationRequest(
+        meeting=meeting,
+        name=name.strip(),
+        organisation_name=organisation_name.strip(),
+        email=email.strip(),
+        message=message.strip(),
+    )
+    participation.full_clean(validate_constraints=False)
+    if meeting.participation_requests.filter(email__iexact=participation.email).exists():
+        return
+    try:
+        with transaction.atomic():
+            participation.save()
+    except IntegrityError:
+        pass  # the same address at the same moment: asked once is enough
+
+
+def pending_request(participation: ParticipationRequest) -> ParticipationRequest:
+    """The request under its row lock while the office has not decided it (ValidationError)."""
+    locked = (
+        ParticipationRequest.objects.select_for_update()
+        .select_related("meeting")
+        .filter(pk=participation.pk, declined_at__isnull=True)
+        .first()
+    )
+    if locked is None:
+        raise ValidationError(_("This request has already been decided."))
+    return locked
+
+
+def accept_request(
+    *, participation: ParticipationRequest, organisation: Organisation, accepted_by
+) -> None:
+    """The office accepts: the person is entered (visible to the office and the organisation)
+    and noted for the round as a guest, under the rules of any guest; the request goes.
+    ValidationError, changing nothing, when they cannot be invited."""
+    with transaction.atomic():
+        locked = pending_request(participation)
+        if not locked.meeting.open_for_requests:
+            raise ValidationError(_("This meeting takes no more requests to take part."))
+        added = invite_guest(
+            meeting=locked.meeting,
+            name=locked.name,
+            email=locked.email,
+            role="",
+            organisation=organisation,
+        )
+        if not added:
+            raise ValidationError(
+                _("This person is already invited or does not receive invitations.")
+            )
+        locked.delete()
+    log_event("participation_accepted", user=accepted_by, meeting=participation.meeting_id)
+
+
+def decline_request(*, participation: ParticipationRequest, declined_by) -> None:
+    """The office declines: a polite mail goes out through the worker (once); the request is
+    removed with the meeting's other personal data once the meeting is over."""
+    with transaction.atomic():
+        locked = pending_request(participation)
+        locked.declined_at = locked.queued_at = timezone.now()
+        locked.delivery = ParticipationRequest.Delivery.QUEUED
+        locked.save(update_fields=["declined_at", "queued_at", "delivery", "updated_at"])
+        queue_in_batches(deliver_declines, [locked.pk])
+    log_event("participation_declined", user=declined_by, meeting=participation.meeting_id)
+
+
+def delete_request(*, participation: ParticipationRequest, deleted_by) -> None:
+    """The office deletes a request without answering (nonsense, or an address typed by
+    someone else): nothing is sent and nothing is kept."""
+    ParticipationRequest.objects.filter(pk=participation.pk, declined_at__isnull=True).delete()
+    log_event("participation_deleted", user=deleted_by, meeting=participation.meeting_id)
 
 
 def contact_by_email(organisation: Organisation, *, name: str, email: str, role: str = ""):

@@ -22,8 +22,9 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from meetings.emails import invitation_message, notice_message
-from meetings.models import Invitation, MailState, Notice
+from meetings.emails import decline_message, invitation_message, notice_message
+from meetings.models import Invitation, MailState, Notice, ParticipationRequest
+from organisations.models import SuppressedAddress
 
 BATCH_SIZE = 50
 # Why a queued mail was not sent after all (stored with the delivery, shown to the office).
@@ -116,19 +117,31 @@ def send_one(record: MailState | None, build, retry, connection) -> str:
     # lock their rows too (a staff member saving the meeting would wait for the send); of=self
     # locks the mail's own row only, while the person's state is read along.
     model = type(record)
-    path = "" if model is Invitation else "invitation__"
     queued = (
         model.objects.select_for_update(of=("self",))
         .filter(pk=record.pk, delivery="queued")
         .order_by()
-        .values_list("attempts", f"{path}revoked_at", f"{path}contact__receives_invitations")
     )
-    state = next(iter(queued), None)
+    path = "" if model is Invitation else "invitation__"
+    if model is ParticipationRequest:
+        row = queued.values_list("attempts", "email")
+    else:
+        row = queued.values_list(
+            "attempts", f"{path}revoked_at", f"{path}contact__receives_invitations"
+        )
+    state = next(iter(row), None)
     if state is None:
         return "skipped"
-    record.attempts, revoked_at, receives_invitations = state
-    inviting = model is Invitation or record.kind == Notice.Kind.REMINDER
-    if revoked_at is not None or (inviting and not receives_invitations):
+    record.attempts, *person = state
+    if model is ParticipationRequest:
+        # The answer to someone's own request, yet never to an address that objected or was
+        # erased: anyone can type any address into the form.
+        withheld = SuppressedAddress.contains(person[0])
+    else:
+        revoked_at, receives_invitations = person
+        inviting = model is Invitation or record.kind == Notice.Kind.REMINDER
+        withheld = revoked_at is not None or (inviting and not receives_invitations)
+    if withheld:
         record.delivery = MailState.Delivery.FAILED
         record.delivery_error = str(NOT_SENT)
         record.save(update_fields=["delivery", "delivery_error"])
@@ -154,3 +167,9 @@ def deliver_notices(notice_ids: list[int]) -> dict[str, int]:
         "invitation__meeting__theme", "invitation__contact__organisation"
     )
     return send_batch(notices, notice_ids, notice_message, deliver_notices)
+
+
+@task()
+def deliver_declines(request_ids: list[int]) -> dict[str, int]:
+    requests = ParticipationRequest.objects.select_related("meeting")
+    return send_batch(requests, request_ids, decline_message, deliver_declines)

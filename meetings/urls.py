@@ -12,6 +12,7 @@ urlpatterns = [
     path("feed/", views.UpcomingMeetingsFeed(), name="feed"),
     path("<slug:slug>/", views.meeting_detail, name="detail"),
     path("<slug:slug>.ics", views.meeting_ics, name="ics"),
+    path("<slug:slug>/teilnahme/", views.meeting_request, name="request"),
 ]
 
 # /einladung/<token>/…: the invitee's pages, reached from the personal link (no account).

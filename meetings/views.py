@@ -16,11 +16,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from common.caching import LIST_CACHE_SECONDS, data_version, list_cache_key
-from common.security import rate_limited
+from common.security import over_limit, rate_limited
 from common.staff import has_staff_rights
 from meetings.calendar import calendar_response
 from meetings.filters import MeetingFilter
-from meetings.forms import ColleagueForm, InviteeAnswerForm, SubstituteProposalForm
+from meetings.forms import (
+    ColleagueForm,
+    InviteeAnswerForm,
+    ParticipationRequestForm,
+    SubstituteProposalForm,
+)
 from meetings.models import Invitation, Meeting, SubstituteProposal
 from meetings.services import (
     check_substitute_allowed,
@@ -30,6 +35,7 @@ from meetings.services import (
     object_to_invitations,
     propose_substitute,
     record_answer,
+    request_participation,
     substitute_colleagues,
 )
 from organisations.models import (
@@ -38,6 +44,7 @@ from organisations.models import (
     SuppressedAddress,
     Topic,
     audience,
+    contact_of,
     is_member,
 )
 
@@ -89,6 +96,44 @@ def meeting_detail(request, slug):
         else None,
     }
     return render(request, "meetings/detail.html", context)
+
+
+@never_cache
+def meeting_request(request, slug):
+    """Someone not invited asks to take part: the request waits for the office on the round.
+    Every address gets the same answer, and nothing is sent before the office decides."""
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).for_list(), slug=slug)
+    own = contact_of(request.user)
+    initial = (
+        {"name": own.name, "email": own.email, "organisation_name": own.organisation.name}
+        if own
+        else {}
+    )
+    form = ParticipationRequestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and meeting.open_for_requests:
+        limited = over_limit(request, "participation_request")
+        if limited:
+            return limited
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                request_participation(
+                    meeting=meeting,
+                    name=data["name"],
+                    organisation_name=data["organisation_name"],
+                    email=data["email"],
+                    message=data["message"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Thank you, your request has reached the office. It answers you by e-mail."),
+                )
+                return redirect(meeting)
+    context = {"meeting": meeting, "form": form}
+    return render(request, "meetings/request.html", context)
 
 
 def invitation_for(token: str) -> Invitation:

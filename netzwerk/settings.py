@@ -195,7 +195,11 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # Rate limits live in the default cache, shared by all worker processes (database or Redis).
 # Besides allauth's own: the personal invitation pages and the directory search.
-ACCOUNT_RATE_LIMITS = {"invitation_page": "30/m/ip", "directory_search": "120/m/ip"}
+ACCOUNT_RATE_LIMITS = {
+    "invitation_page": "30/m/ip",
+    "directory_search": "120/m/ip",
+    "participation_request": "10/h/ip",  # sent requests to take part, per address
+}
 
 # Second factor (allauth.mfa): required for staff before any of the office's rights apply
 # (common.staff: every staff-only view and action, the admin too); open to every member.

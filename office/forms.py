@@ -17,7 +17,27 @@ class InvitationTextForm(forms.ModelForm):
         widgets = {"invitation_text": forms.Textarea(attrs={"rows": 8})}
 
 
-class GuestForm(forms.Form):
+class ChosenOrNewOrganisation(forms.Form):
+    """An organisation from the directory, or the name of a new one (`new_kind`, not listed
+    publicly) — not both, and not neither."""
+
+    new_kind = Organisation.Kind.OTHER
+    both = _("Please choose an organisation or enter a new one, not both.")
+    neither = _("Please choose the organisation or enter a new one.")
+
+    def clean(self):
+        data = super().clean()
+        chosen, new = data.get("organisation"), data.get("new_organisation", "").strip()
+        if chosen and new:
+            raise ValidationError(self.both)
+        if not chosen and not new and "organisation" not in self.errors:
+            raise ValidationError(self.neither)
+        if new:
+            data["organisation"] = Organisation(name=new, kind=self.new_kind, listed_publicly=False)
+        return data
+
+
+class GuestForm(ChosenOrNewOrganisation):
     """A guest added on the spot, typically someone at a state agency."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -35,19 +55,26 @@ class GuestForm(forms.Form):
         required=False,
         help_text=_("It is entered in the directory as a state agency, not listed publicly."),
     )
+    new_kind = Organisation.Kind.STATE_AGENCY
+    both = _("Please choose an agency or enter a new one, not both.")
+    neither = _("Please choose the guest's agency or enter a new one.")
 
-    def clean(self):
-        data = super().clean()
-        chosen, new = data.get("organisation"), data.get("new_organisation", "").strip()
-        if chosen and new:
-            raise ValidationError(_("Please choose an agency or enter a new one, not both."))
-        if not chosen and not new and "organisation" not in self.errors:
-            raise ValidationError(_("Please choose the guest's agency or enter a new one."))
-        if new:
-            data["organisation"] = Organisation(
-                name=new, kind=Organisation.Kind.STATE_AGENCY, listed_publicly=False
-            )
-        return data
+
+class AcceptRequestForm(ChosenOrNewOrganisation):
+    """A request to take part accepted: for which organisation the person comes."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation already in the directory"),
+        queryset=Organisation.objects.only("pk", "name"),
+        required=False,
+        empty_label=_("– none, enter a new one below –"),
+    )
+    new_organisation = forms.CharField(
+        label=_("Or a new organisation"),
+        max_length=200,
+        required=False,
+        help_text=_("It is entered in the directory as “other”, not listed publicly."),
+    )
 
 
 class EraseForm(forms.Form):

@@ -144,6 +144,7 @@ def invitation_round(request, slug):
         "change_kind": change_notice_kind(meeting),
         "query": query,
         "found": found,
+        "participation_requests": meeting.participation_requests.all(),
         "substitute_proposals": SubstituteProposal.objects.filter(
             invitation__meeting=meeting
         ).select_related("invitation__contact__organisation"),

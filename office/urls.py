@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from office import attendance, rounds, views
+from office import attendance, requests, rounds, views
 
 app_name = "office"
 
@@ -33,6 +33,9 @@ urlpatterns = [
         rounds.substitute_reject,
         name="substitute_reject",
     ),
+    path(f"{meeting}/anfragen/<int:pk>/annehmen/", requests.request_accept, name="request_accept"),
+    path(f"{meeting}/anfragen/<int:pk>/absagen/", requests.request_decline, name="request_decline"),
+    path(f"{meeting}/anfragen/<int:pk>/loeschen/", requests.request_delete, name="request_delete"),
     path(f"{meeting}/einladungstext/", rounds.invitation_text, name="invitation_text"),
     path(f"{meeting}/erinnerung/", rounds.notice_round, {"kind": "reminder"}, name="reminders"),
     path(f"{meeting}/aenderung/", rounds.notice_round, {"kind": "change"}, name="change_notices"),

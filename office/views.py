@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from common.caching import list_cache_key
 from common.security import log_event
 from common.staff import staff_required
-from meetings.models import Invitation, Meeting
+from meetings.models import Invitation, Meeting, ParticipationRequest
 from office.forms import EraseForm, PersonSearchForm
 from organisations.models import ContactPerson, Organisation
 from privacy.services import ERASED_NAME, deleted_contacts, erase, erase_deleted_contacts
@@ -81,14 +81,15 @@ def without_account(request):
 def home(request):
     """What is due for each meeting (the directory's figures are on the accounts page).
 
-    The agenda's rendering is kept in the cache, keyed by the state of the meetings in it and
-    the latest change of any invitation, and renewed every five minutes: what is due moves
-    with the clock."""
+    The agenda's rendering is kept in the cache, keyed by the state of the meetings in it, of
+    the requests to take part and the latest change of any invitation, and renewed every five
+    minutes: what is due moves with the clock."""
     window = Meeting.objects.filter(until__gte=timezone.now() - PAST_IN_OFFICE)
     minutes = int(timezone.now().timestamp() // AGENDA_MINUTES_SECONDS)
     changed = Invitation.objects.aggregate(changed=Max("updated_at"))["changed"]
     everyone = request.GET.get("alle") == "1"
-    key = list_cache_key(request, window, audience="staff", filters=False)
+    requests = ParticipationRequest.objects.all()
+    key = list_cache_key(request, window, requests, audience="staff", filters=False)
     context = {
         "agenda": SimpleLazyObject(agenda),
         "agenda_size": None if everyone else AGENDA_SIZE,
@@ -163,5 +164,10 @@ def person_search(request):
         if email
         else [],
         "leftovers": deleted_contacts(email) if email else [],
+        "requests": ParticipationRequest.objects.filter(email__iexact=email).select_related(
+            "meeting"
+        )
+        if email
+        else [],
     }
     return render(request, "office/person_search.html", context)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from organisations.models import ContactPerson
 
-# (model label, lookup from that model to the person, whose: "contact" or "user")
+# (model label, lookup from that model to the person, whose: "contact", "user" or "email" —
+# the last for what someone sent before they were in the directory, found by their address)
 PERSON_DATA = [
     ("organisations.contactperson", "pk", "contact"),
     ("organisations.historicalcontactperson", "id", "contact"),
@@ -19,6 +20,7 @@ PERSON_DATA = [
     ("meetings.invitation", "contact", "contact"),
     ("meetings.notice", "invitation__contact", "contact"),
     ("meetings.substituteproposal", "invitation__contact", "contact"),
+    ("meetings.participationrequest", "email__iexact", "email"),
     ("auth.user", "pk", "user"),
     ("account.emailaddress", "user", "user"),
     ("mfa.authenticator", "user", "user"),
@@ -50,7 +52,7 @@ SECRET_FIELDS = {
 def person_rows(contact: ContactPerson) -> list[tuple[str, object]]:
     """(key, queryset) for every place with data about the person; the key is the model's
     label, with ":changes_made" for the changes the person made to other records."""
-    owners = {"contact": contact, "user": contact.user}
+    owners = {"contact": contact.pk, "user": contact.user_id, "email": contact.email}
     rows = []
     for label, lookup, whose in PERSON_DATA:
         owner = owners[whose]
@@ -58,7 +60,7 @@ def person_rows(contact: ContactPerson) -> list[tuple[str, object]]:
             continue
         model = apps.get_model(label)
         key = f"{label}:changes_made" if lookup == "history_user" else label
-        rows.append((key, model._default_manager.filter(**{lookup: owner.pk})))
+        rows.append((key, model._default_manager.filter(**{lookup: owner})))
     return rows
 
 
@@ -71,6 +73,7 @@ TITLES = {
     "meetings.invitation": gettext_lazy("Invitations and answers"),
     "meetings.notice": gettext_lazy("Reminders, change notices and confirmations"),
     "meetings.substituteproposal": gettext_lazy("Substitutes you proposed to the office"),
+    "meetings.participationrequest": gettext_lazy("Your requests to take part in meetings"),
     "auth.user": gettext_lazy("User account"),
     "account.emailaddress": gettext_lazy("E-mail addresses of the account"),
     "mfa.authenticator": gettext_lazy("Second factors (without their secrets)"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.caching import drop_renderings
-from meetings.models import Invitation, Notice, SubstituteProposal
+from meetings.models import Invitation, Notice, ParticipationRequest, SubstituteProposal
 from organisations.models import ContactPerson, SuppressedAddress, sort_key
 from privacy.registry import PERSON_DATA, SECRET_FIELDS, TITLES, person_rows
 
@@ -90,6 +90,7 @@ def erase(contact: ContactPerson) -> None:
     SubstituteProposal.objects.filter(
         Q(invitation__in=invitation_ids) | email_is_any(emails)
     ).delete()
+    ParticipationRequest.objects.filter(email_is_any(emails)).delete()
     invitations.update(note="", delivery_error="", revoked_at=timezone.now())
     relinked = list(invitations)
     for invitation in relinked:
@@ -147,22 +148,27 @@ def deleted_contacts(email: str) -> list:
 
 @transaction.atomic
 def erase_deleted_contacts(email: str) -> int:
-    """Erase (Art. 17) what is left of deleted contact entries with this address: their change
-    history, their mentions in the admin's log, proposals naming the address; the address goes
-    on the suppression list. Returns how many entries were concerned."""
+    """Erase (Art. 17) what is held under this address outside the directory: the change
+    history of deleted contact entries, their mentions in the admin's log, proposed substitutes
+    and requests to take part; the address goes on the suppression list. Returns how many
+    deleted entries and requests were concerned."""
     ids = [record.id for record in deleted_contacts(email)]
-    if not ids:
-        return 0
     history = history_of_contacts().filter(id__in=ids)
     names = set(history.values_list("name", flat=True))
     emails = {email.strip(), *history.values_list("email", flat=True)}
+    requests = ParticipationRequest.objects.filter(email_is_any(emails))
+    names.update(requests.values_list("name", flat=True))
+    concerned = len(ids) + requests.count()
+    if not concerned:
+        return 0
     for address in emails:
         SuppressedAddress.add(address)
     SubstituteProposal.objects.filter(email_is_any(emails)).delete()
+    requests.delete()
     history.delete()
     scrub_admin_log(names=names, emails=emails, objects=[(ContactPerson, ids)])
     transaction.on_commit(drop_renderings)
-    return len(ids)
+    return concerned
 
 
 def email_is_any(emails) -> Q:

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from meetings.models import SubstituteProposal
+from meetings.models import ParticipationRequest, SubstituteProposal
 from tests.factories import (
     ContactPersonFactory,
     InvitationFactory,
@@ -164,8 +164,12 @@ def matrix_objects(org_a, org_b, member_contact, editor_contact, outsider_contac
     proposal = SubstituteProposal.objects.create(
         invitation=proposed, name="Vera Vorschlag", email="vera@example.org"
     )
+    request = ParticipationRequest.objects.create(
+        meeting=meeting, name="Rana Anfrage", organisation_name="Initiative", email="r@example.org"
+    )
     return {
         "proposal_pk": proposal.pk,
+        "request_pk": request.pk,
         "token": invitation.token,
         "invitation_pk": invitation.pk,
         "meeting": meeting.slug,

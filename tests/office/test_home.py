@@ -74,11 +74,12 @@ def test_office_home_query_count_is_fixed(django_assert_num_queries, staff, coun
     for number in range(count):
         InvitationFactory(meeting=meeting_in(number - 5))
     # 1 session, 2 user, 3 the staff's second factor, 4 the invitations' latest change, 5 the
-    # state of the meetings, 6 the cached agenda; the first time also 7 the meetings with their
-    # round's figures and 8-12 writing the rendering to the database cache
-    with django_assert_num_queries(7 + CACHE_WRITE):
+    # state of the meetings, 6 of the requests to take part, 7 the cached agenda; the first
+    # time also 8 the meetings with their round's figures and 9-13 writing the rendering to
+    # the database cache
+    with django_assert_num_queries(8 + CACHE_WRITE):
         staff.get("/geschaeftsstelle/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         staff.get("/geschaeftsstelle/")
 
 

@@ -155,8 +155,8 @@ def test_round_page_query_count_is_fixed(django_assert_num_queries, staff, count
     # (contacts: core circle, by topic, organisations with the topic, main contacts),
     # 13 count for the pages, 14 a page of invitations with contacts, 15 their notices,
     # 16 who objected instead of being proposed (and their suppression entries, when there are
-    # any: one query more), 17 proposed substitutes
-    with django_assert_num_queries(17):
+    # any: one query more), 17 requests to take part, 18 proposed substitutes
+    with django_assert_num_queries(18):
         staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/")
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from meetings.models import Invitation, Notice, SubstituteProposal
+from meetings.models import Invitation, Notice, ParticipationRequest, SubstituteProposal
 
 
 class Command(BaseCommand):
@@ -35,6 +35,10 @@ class Command(BaseCommand):
             proposals, _ = SubstituteProposal.objects.filter(
                 invitation__meeting__until__lt=timezone.now()
             ).delete()
+            # So are requests to take part (the answered ones too).
+            requests, _ = ParticipationRequest.objects.filter(
+                meeting__until__lt=timezone.now()
+            ).delete()
             # Former contact persons: entries deleted from the directory long enough ago
             # leave nothing behind in the change history either.
             former = HistoricalContactPerson.objects.filter(
@@ -45,7 +49,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"retention ({settings.RETENTION_DAYS} days): {notes} answer notes, "
             f"{errors} mail errors, {tasks} task records, {history} history records "
-            f"of former contact persons, {proposals} proposed substitutes of past meetings, "
+            f"of former contact persons, {proposals} proposed substitutes and {requests} requests "
+            "to take part of past meetings, "
             f"{files} mail files removed"
         )
 
