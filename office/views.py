@@ -18,7 +18,7 @@ from common.security import log_event
 from common.staff import staff_required
 from meetings.models import Invitation, Meeting, ParticipationRequest
 from office.forms import EraseForm, PersonSearchForm
-from organisations.models import ContactPerson, Organisation
+from organisations.models import ContactPerson, Organisation, new_since
 from privacy.services import ERASED_NAME, deleted_contacts, erase, erase_deleted_contacts
 from privacy.views import export_response
 
@@ -47,6 +47,7 @@ def agenda() -> list[dict]:
 # The office home's list of contact persons who do not use an account (yet), by state.
 ACCOUNT_STATES = {
     "": pgettext_lazy("accounts", "everyone without an account in use"),
+    "neu": pgettext_lazy("accounts", "new (entered in the last 30 days), not invited yet"),
     "kein": pgettext_lazy("accounts", "not invited yet"),
     "eingeladen": pgettext_lazy("accounts", "invited, link still valid"),
     "abgelaufen": pgettext_lazy("accounts", "invited, link expired"),
@@ -60,6 +61,8 @@ def without_account(request):
     state = request.GET.get("zugang", "")
     if state == "kein":
         contacts = contacts.filter(account_invited_at__isnull=True)
+    elif state == "neu":
+        contacts = contacts.filter(account_invited_at__isnull=True, created_at__gte=new_since())
     elif state == "eingeladen":
         contacts = contacts.filter(account_invited_at__gte=valid_since)
     elif state == "abgelaufen":

@@ -5,6 +5,26 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import WEBSITE_MESSAGE, ContactPerson, Organisation
 
 
+class PickWidget(forms.CheckboxSelectMultiple):
+    """A long list of boxes: what is chosen named above it and ticked first, and a search
+    field that narrows the list (static/js/pick.js; without JavaScript the list is whole)."""
+
+    template_name = "includes/widgets/pick.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        groups = context["widget"]["optgroups"]
+        # Ticked boxes first (sorted() keeps the alphabetical order within each part).
+        groups.sort(key=lambda group: not any(option["selected"] for option in group[1]))
+        context["chosen"] = [
+            option["label"]
+            for _name, options, _index in groups
+            for option in options
+            if option["selected"]
+        ]
+        return context
+
+
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
@@ -27,7 +47,7 @@ class OrganisationForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "topics": forms.CheckboxSelectMultiple,
-            "regions": forms.CheckboxSelectMultiple,
+            "regions": PickWidget,
             "postcode": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"type": "tel"}),
         }
@@ -94,29 +114,15 @@ class ContactPersonForm(ConsentFields):
         if not can_grant_editor:
             del self.fields["is_editor"]
 
-
-class BaseContactFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        seen = set()
-        for form in self.forms:
-            if not form.has_changed() and not form.instance.pk:
-                continue
-            if self.can_delete and self._should_delete_form(form):
-                continue
-            email = (form.cleaned_data.get("email") or "").lower()
-            if email and email in seen:
-                form.add_error(
-                    "email", _("This e-mail address appears twice. Enter each person only once.")
-                )
-            seen.add(email)
-
-
-ContactPersonFormSet = forms.inlineformset_factory(
-    Organisation,
-    ContactPerson,
-    form=ContactPersonForm,
-    formset=BaseContactFormSet,
-    extra=1,
-    can_delete=True,
-)
+    def clean_email(self):
+        """One entry per address and organisation, said at the field (the database's
+        constraint stays the last word)."""
+        email = self.cleaned_data["email"]
+        others = ContactPerson.objects.filter(
+            organisation_id=self.instance.organisation_id, email__iexact=email
+        ).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(
+                _("A contact person with this e-mail address already exists in this organisation.")
+            )
+        return email

@@ -491,12 +491,21 @@ class ContactPerson(SortedByName):
 
     @property
     def account_state(self) -> str:
-        """ "active" (has logged in), "invited" (link still valid), "expired", or "none"."""
+        """ "active" (has logged in), "invited" (link still valid), "expired", "new" (entered
+        lately, not invited yet) or "none"."""
         if self.user_id is not None and self.user.last_login is not None:
             return "active"
         if self.account_invited_at is None:
-            return "none"
+            return "new" if self.created_at >= new_since() else "none"
         return "invited" if self.account_link_valid_until > timezone.now() else "expired"
+
+
+# A contact entry this recent, without an account, is shown to the office as new.
+NEW_CONTACT_DAYS = 30
+
+
+def new_since() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=NEW_CONTACT_DAYS)
 
 
 def address_hash(email: str) -> str:

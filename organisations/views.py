@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.caching import list_cache_key
-from common.security import over_limit
+from common.security import log_event, over_limit
 from common.staff import has_staff_rights, require_second_factor, staff_required
 from organisations.access import (
     can_edit_organisation,
@@ -22,7 +21,7 @@ from organisations.access import (
     get_organisation_for_edit,
 )
 from organisations.filters import OrganisationFilter, PersonFilter
-from organisations.forms import ContactPersonForm, ContactPersonFormSet, OrganisationForm
+from organisations.forms import ContactPersonForm, OrganisationForm
 from organisations.models import ContactPerson, Organisation, audience, contact_of, is_member
 from organisations.services import invite_contact_to_account
 
@@ -134,41 +133,79 @@ def organisation_detail(request, slug):
 
 @login_required
 def organisation_edit(request, slug):
+    """The organisation's profile on a page of its own; each contact person has theirs."""
     organisation = get_organisation_for_edit(request, slug)
     form = OrganisationForm(request.POST or None, instance=organisation, prefix="org")
-    formset = ContactPersonFormSet(
-        request.POST or None,
-        instance=organisation,
-        prefix="contacts",
-        form_kwargs={"editor": request.user},
-    )
-    if request.method == "POST" and all([form.is_valid(), formset.is_valid()]):
-        with transaction.atomic():
-            form.save()
-            formset.save()
+    if request.method == "POST" and form.is_valid():
+        form.save()
         messages.success(request, _("The profile has been saved."))
         return redirect(organisation)
-    if request.method == "POST":
-        messages.error(request, _("Please correct the marked fields. Nothing has been saved yet."))
-    context = {"organisation": organisation, "form": form, "formset": formset}
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "contacts": organisation.contacts.select_related("user"),
+    }
     return render(request, "organisations/edit.html", context)
 
 
 @login_required
 def contact_edit(request, slug, pk):
     contact = get_contact_for_edit(request, slug, pk)
-    can_grant = can_edit_organisation(request.user, contact.organisation)
+    return contact_form_page(request, contact, adding=False)
+
+
+@login_required
+def contact_add(request, slug):
+    """An editor (or the office) adds a colleague; the office sees them as new, without an
+    account, on its accounts page."""
+    organisation = get_organisation_for_edit(request, slug)
+    return contact_form_page(request, ContactPerson(organisation=organisation), adding=True)
+
+
+def contact_form_page(request, contact: ContactPerson, *, adding: bool):
+    organisation = contact.organisation
     form = ContactPersonForm(
-        request.POST or None, instance=contact, can_grant_editor=can_grant, editor=request.user
+        request.POST or None,
+        instance=contact,
+        can_grant_editor=can_edit_organisation(request.user, organisation),
+        editor=request.user,
     )
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("The contact entry has been saved."))
-        return redirect(contact.organisation)
-    if request.method == "POST":
-        messages.error(request, _("Please correct the marked fields. Nothing has been saved yet."))
-    context = {"contact": contact, "organisation": contact.organisation, "form": form}
+        if adding:
+            log_event("contact_added", request, contact=contact.pk)
+            messages.success(
+                request,
+                _(
+                    "%(name)s has been added. The office sees the entry as new, without an "
+                    "account yet."
+                )
+                % {"name": contact.name},
+            )
+        else:
+            messages.success(request, _("The contact entry has been saved."))
+        return redirect(organisation)
+    context = {"contact": contact, "organisation": organisation, "form": form, "adding": adding}
     return render(request, "organisations/contact_edit.html", context)
+
+
+@login_required
+def contact_delete(request, slug, pk):
+    """Editors and the office remove a colleague's entry, after asking once (GET asks)."""
+    contact = get_contact_for_edit(request, slug, pk)
+    organisation = contact.organisation
+    if not can_edit_organisation(request.user, organisation):
+        raise PermissionDenied
+    if contact.user_id is not None and contact.user_id == request.user.pk:
+        messages.error(request, _("You cannot remove your own entry. Please ask the office."))
+        return redirect(organisation)
+    if request.method == "POST":
+        contact.delete()
+        log_event("contact_deleted", request, contact=pk)
+        messages.success(request, _("%(name)s has been removed.") % {"name": contact.name})
+        return redirect(organisation)
+    context = {"contact": contact, "organisation": organisation}
+    return render(request, "organisations/contact_delete.html", context)
 
 
 @staff_required

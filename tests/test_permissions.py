@@ -53,6 +53,36 @@ MATRIX = [
         [LOGIN, 404, 404, 404, 404],
     ),
     (
+        "organisations:contact_add",
+        "get",
+        "/organisationen/{a}/ansprechpersonen/neu/",
+        [LOGIN, 403, 200, 404, 200],
+    ),
+    (
+        "organisations:contact_add",
+        "post",
+        "/organisationen/{b}/ansprechpersonen/neu/",
+        [LOGIN, 404, 404, 403, 200],
+    ),
+    (
+        "organisations:contact_delete",
+        "get",
+        "/organisationen/{a}/ansprechpersonen/{other_pk}/loeschen/",
+        [LOGIN, 403, 200, 404, 200],
+    ),
+    (
+        "organisations:contact_delete",
+        "post",
+        "/organisationen/{b}/ansprechpersonen/{b_other_pk}/loeschen/",
+        [LOGIN, 404, 404, 403, 302],
+    ),
+    (
+        "organisations:contact_delete",
+        "get",
+        "/organisationen/{a}/ansprechpersonen/{member_pk}/loeschen/",
+        [LOGIN, 403, 200, 404, 200],
+    ),
+    (
         "organisations:contact_invite",
         "get",
         "/organisationen/{a}/ansprechpersonen/{other_pk}/zugang-einladen/",

@@ -106,8 +106,9 @@ def test_bad_input_changes_nothing_keeps_the_input_and_is_summarised(meeting, ch
 def test_requests_are_rate_limited_per_address(meeting):
     client = fresh_client()
     statuses = [
-        client.post(f"/treffen/{meeting.slug}/teilnahme/", FORM | {"email": f"{n}@example.org"})
-        .status_code
+        client.post(
+            f"/treffen/{meeting.slug}/teilnahme/", FORM | {"email": f"{n}@example.org"}
+        ).status_code
         for n in range(11)
     ]
 
@@ -267,4 +268,3 @@ def test_the_office_erases_a_request_of_someone_not_in_the_directory(meeting, st
 
     assert not ParticipationRequest.objects.exists()
     assert SuppressedAddress.contains("nur-anfrage@example.org")
-

@@ -247,7 +247,7 @@ def test_attendance_waits_until_the_meeting_has_begun(staff, network, anonymous)
     meeting.refresh_from_db()
     assert meeting.participants_count is None
     assert Invitation.objects.get(pk=invitation.pk).attended is None
-    assert "Teilnahme" not in anonymous.get(meeting.get_absolute_url()).text
+    assert "<dt>Teilnahme</dt>" not in anonymous.get(meeting.get_absolute_url()).text
 
 
 def test_attendance_feeds_the_archive_figures(staff, network, anonymous):

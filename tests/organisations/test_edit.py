@@ -5,8 +5,8 @@ from organisations.models import ContactPerson, Organisation
 from tests.factories import ContactPersonFactory, TopicFactory
 
 
-def edit_data(organisation, contacts, **changes):
-    """The edit page's POST data as the browser sends it, with `changes` applied."""
+def edit_data(organisation, contacts=None, **changes):
+    """The profile page's POST data as the browser sends it, with `changes` applied."""
     data = {
         "org-name": organisation.name,
         "org-short_name": organisation.short_name,
@@ -19,32 +19,28 @@ def edit_data(organisation, contacts, **changes):
         "org-email": organisation.email,
         "org-phone": organisation.phone,
         "org-languages": organisation.languages,
-        "contacts-TOTAL_FORMS": str(len(contacts) + 1),
-        "contacts-INITIAL_FORMS": str(len(contacts)),
-        "contacts-MIN_NUM_FORMS": "0",
-        "contacts-MAX_NUM_FORMS": "1000",
     }
     if organisation.listed_publicly:
         data["org-listed_publicly"] = "on"
-    for index, contact in enumerate(contacts):
-        prefix = f"contacts-{index}-"
-        data |= {
-            prefix + "id": str(contact.pk),
-            prefix + "organisation": str(organisation.pk),
-            prefix + "name": contact.name,
-            prefix + "role": contact.role,
-            prefix + "email": contact.email,
-            prefix + "phone": contact.phone,
-            prefix + "visibility": contact.visibility,
+    return data | changes
+
+
+def contact_data(contact=None, **changes):
+    """A contact person's page's POST data, with `changes` applied."""
+    data = {"receives_invitations": "on", "visibility": "members"}
+    if contact is not None:
+        data = {
+            "name": contact.name,
+            "role": contact.role,
+            "email": contact.email,
+            "phone": contact.phone,
+            "visibility": contact.visibility,
         }
         if contact.receives_invitations:
-            data[prefix + "receives_invitations"] = "on"
+            data["receives_invitations"] = "on"
         if contact.is_editor:
-            data[prefix + "is_editor"] = "on"
-    new = f"contacts-{len(contacts)}-"
-    data |= {new + "receives_invitations": "on", new + "visibility": "members"}
-    data |= changes
-    return data
+            data["is_editor"] = "on"
+    return data | changes
 
 
 @pytest.fixture
@@ -61,41 +57,66 @@ def snapshot(organisation):
     )
 
 
-def test_edit_editor_changes_profile_and_contacts(editor, org_a, contacts):
+def test_edit_editor_changes_the_profile_on_its_own_page(editor, org_a, contacts):
     topic = TopicFactory(name="Gesundheit")
     url = f"/organisationen/{org_a.slug}/bearbeiten/"
     data = edit_data(
         org_a,
-        contacts,
         **{
             "org-description": "Neue Beschreibung.",
             "org-topics": [str(topic.pk)],
             "org-website": "https://caritas.example.org",
-            "contacts-1-role": "Leitung",
-            "contacts-2-name": "Neue Person",
-            "contacts-2-email": "neu@example.org",
         },
     )
 
+    page = editor.get(url).text
     response = editor.post(url, data, follow=True)
 
+    assert 'name="contacts-' not in page  # the contact persons have pages of their own
+    assert contacts[1].get_edit_url() in page
+    assert f"/organisationen/{org_a.slug}/ansprechpersonen/neu/" in page
     assert "Das Profil wurde gespeichert." in response.text
     org_a.refresh_from_db()
     assert org_a.description == "Neue Beschreibung."
     assert list(org_a.topics.all()) == [topic]
-    assert ContactPerson.objects.get(pk=contacts[1].pk).role == "Leitung"
-    assert ContactPerson.objects.get(email="neu@example.org").organisation == org_a
 
 
-def test_edit_editor_removes_a_contact(editor, org_a, contacts):
-    data = edit_data(org_a, contacts, **{"contacts-1-DELETE": "on"})
+def test_an_editor_adds_a_colleague_who_reaches_the_office_as_new(editor, staff, org_a, contacts):
+    url = f"/organisationen/{org_a.slug}/ansprechpersonen/neu/"
 
-    editor.post(f"/organisationen/{org_a.slug}/bearbeiten/", data)
+    response = editor.post(
+        url, contact_data(name="Neue Person", email="neu@example.org", role="Beratung"), follow=True
+    )
 
+    assert "Neue Person wurde hinzugefügt" in response.text
+    added = ContactPerson.objects.get(email="neu@example.org")
+    assert added.organisation == org_a and added.account_state == "new"
+    accounts = staff.get("/geschaeftsstelle/zugaenge/", {"zugang": "neu"}).text
+    assert "Neue Person" in accounts and "neu, ohne Zugang" in accounts
+
+
+def test_an_editor_removes_a_colleague_after_asking_once(editor, org_a, contacts):
+    url = f"/organisationen/{org_a.slug}/ansprechpersonen/{contacts[1].pk}/loeschen/"
+
+    question = editor.get(url)
+    assert ContactPerson.objects.filter(pk=contacts[1].pk).exists()
+    response = editor.post(url, follow=True)
+
+    assert "Ja, entfernen" in question.text
+    assert "wurde entfernt" in response.text
     assert not ContactPerson.objects.filter(pk=contacts[1].pk).exists()
 
 
-BAD_INPUT = [
+def test_nobody_removes_their_own_entry_and_members_remove_nobody(editor, member, org_a, contacts):
+    own = f"/organisationen/{org_a.slug}/ansprechpersonen/{contacts[0].pk}/loeschen/"
+    other = f"/organisationen/{org_a.slug}/ansprechpersonen/{contacts[0].pk}/loeschen/"
+
+    editor.post(own)
+    assert member.post(other).status_code == 403
+    assert ContactPerson.objects.filter(pk=contacts[0].pk).exists()
+
+
+BAD_PROFILE = [
     ("org-name", "", "Dieses Feld ist zwingend erforderlich."),
     ("org-website", "javascript:alert(1)", "die mit https:// oder http:// beginnt"),
     ("org-website", "ftp://example.org/datei", "die mit https:// oder http:// beginnt"),
@@ -103,60 +124,63 @@ BAD_INPUT = [
     ("org-phone", "ruf mich an", "Bitte geben Sie eine Telefonnummer nur mit Ziffern ein"),
     ("org-postcode", "7017", "Bitte geben Sie eine Postleitzahl mit fünf Ziffern ein."),
     ("org-kind", "raumschiff", "Bitte eine gültige Auswahl treffen."),
-    ("contacts-0-email", "kaputt@", "Bitte gültige E-Mail-Adresse eingeben."),
-    ("contacts-0-name", "", "Dieses Feld ist zwingend erforderlich."),
-    ("contacts-1-phone", "0711-ABC", "Bitte geben Sie eine Telefonnummer nur mit Ziffern ein"),
-    ("contacts-1-email", "redaktion@example.org", "kommt doppelt vor"),
-    ("contacts-2-email", "REDAKTION@example.org", "kommt doppelt vor"),
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "message"), BAD_INPUT)
-def test_edit_bad_input_changes_nothing_and_keeps_input(
+@pytest.mark.parametrize(("field", "value", "message"), BAD_PROFILE)
+def test_edit_bad_input_changes_nothing_keeps_input_and_is_summarised(
     editor, org_a, contacts, field, value, message
 ):
     before = snapshot(org_a)
-    data = edit_data(org_a, contacts, **{"org-description": "Bitte nicht verlieren", field: value})
-    if field.startswith("contacts-2-"):
-        data["contacts-2-name"] = "Neue Person"
+    data = edit_data(org_a, **{"org-description": "Bitte nicht verlieren", field: value})
 
     response = editor.post(f"/organisationen/{org_a.slug}/bearbeiten/", data)
 
     assert response.status_code == 200
-    assert message in response.text
-    assert "Bitte korrigieren Sie die markierten Felder." in response.text
+    summary = response.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert f'<a href="#id_{field}">' in summary and message in summary
     assert "Bitte nicht verlieren" in response.text
     assert snapshot(org_a) == before
 
 
-def test_edit_duplicate_against_database_is_refused(editor, org_a, contacts):
+BAD_CONTACT = [
+    ("email", "kaputt@", "Bitte gültige E-Mail-Adresse eingeben."),
+    ("name", "", "Dieses Feld ist zwingend erforderlich."),
+    ("phone", "0711-ABC", "Bitte geben Sie eine Telefonnummer nur mit Ziffern ein"),
+    ("email", "REDAKTION@example.org", "gibt es bereits eine Ansprechperson"),
+    ("visibility", "public", "Bitte geben Sie an, wie die Person eingewilligt hat"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), BAD_CONTACT)
+def test_a_new_colleague_with_a_mistake_is_not_saved_and_the_summary_links_the_field(
+    editor, org_a, contacts, field, value, message
+):
     before = snapshot(org_a)
-    data = edit_data(
-        org_a,
-        contacts,
-        **{"contacts-2-name": "Doppelt", "contacts-2-email": contacts[1].email.upper()},
+    data = contact_data(name="Neue Person", email="neu@example.org", role="Bitte nicht verlieren")
+
+    response = editor.post(
+        f"/organisationen/{org_a.slug}/ansprechpersonen/neu/", data | {field: value}
     )
 
-    response = editor.post(f"/organisationen/{org_a.slug}/bearbeiten/", data)
-
     assert response.status_code == 200
+    summary = response.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert "autofocus" in response.text.split('class="error-summary"')[1][:200]
+    assert message in summary and '<a href="#id_' in summary
+    assert "Bitte nicht verlieren" in response.text
     assert snapshot(org_a) == before
 
 
 def test_edit_ignores_fields_it_does_not_declare(editor, org_a, contacts, outsider_contact):
-    data = edit_data(
-        org_a,
-        contacts,
-        **{
-            "org-in_core_circle": "on",
-            "org-slug": "gekapert",
-            "contacts-1-user": str(outsider_contact.user.pk),
-            "contacts-1-organisation": str(outsider_contact.organisation.pk),
-            "is_staff": "on",
-        },
-    )
+    data = edit_data(org_a, **{"org-in_core_circle": "on", "org-slug": "gekapert"})
+    sneaky = {
+        "user": str(outsider_contact.user.pk),
+        "organisation": str(outsider_contact.organisation.pk),
+        "is_staff": "on",
+    }
 
-    editor.post(f"/organisationen/{org_a.slug}/bearbeiten/", data)
+    editor.post(f"/organisationen/{org_a.slug}/bearbeiten/", data | sneaky)
+    editor.post(contacts[1].get_edit_url(), contact_data(contacts[1], **sneaky))
 
     org_a.refresh_from_db()
     contact = ContactPerson.objects.get(pk=contacts[1].pk)
@@ -209,7 +233,7 @@ def test_contact_edit_bad_input_keeps_what_was_typed(member, member_contact):
 def test_edit_requires_csrf_token(org_a, contacts):
     client = Client(enforce_csrf_checks=True)
     client.force_login(contacts[0].user)
-    data = edit_data(org_a, contacts, **{"org-name": "Gefälscht"})
+    data = edit_data(org_a, **{"org-name": "Gefälscht"})
 
     response = client.post(f"/organisationen/{org_a.slug}/bearbeiten/", data)
 
@@ -221,7 +245,7 @@ def test_edit_requires_csrf_token(org_a, contacts):
 
 def test_edit_by_staff_of_any_organisation(staff, org_b):
     contact = ContactPersonFactory(organisation=org_b)
-    data = edit_data(org_b, [contact], **{"org-city": "Ulm an der Donau"})
+    data = edit_data(org_b, **{"org-city": "Ulm an der Donau"})
 
     staff.post(f"/organisationen/{org_b.slug}/bearbeiten/", data)
 

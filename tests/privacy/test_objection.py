@@ -10,7 +10,7 @@ from meetings.services import send_invitations
 from meetings.tasks import deliver_invitations
 from organisations.models import ContactPerson, SuppressedAddress
 from tests.factories import ContactPersonFactory, InvitationFactory, MeetingFactory
-from tests.organisations.test_edit import edit_data
+from tests.organisations.test_edit import contact_data
 
 
 @pytest.fixture
@@ -26,11 +26,9 @@ def test_an_editor_cannot_tick_invitations_again_for_someone_who_objected(
     editor, editor_contact, objected
 ):
     """Fails without the fix: the box was saved ticked, and the next send reached them."""
-    organisation = objected.organisation
-    data = edit_data(organisation, [editor_contact, objected])
-    data["contacts-1-receives_invitations"] = "on"
+    data = contact_data(objected, receives_invitations="on")
 
-    response = editor.post(f"/organisationen/{organisation.slug}/bearbeiten/", data)
+    response = editor.post(objected.get_edit_url(), data)
 
     assert response.status_code == 200
     assert "Diese Person hat weiteren Einladungen widersprochen" in response.text
@@ -63,13 +61,11 @@ def test_an_erased_persons_address_typed_back_into_the_placeholder_stays_uninvit
     email = member_contact.email
     staff.post(f"/geschaeftsstelle/personen/{member_contact.pk}/", {"confirm": "on"})
     placeholder = ContactPerson.objects.get(pk=member_contact.pk)
-    data = edit_data(placeholder.organisation, [editor_contact, placeholder])
-    data |= {"contacts-1-name": "Mira Mitglied", "contacts-1-email": email}
-    data["contacts-1-receives_invitations"] = "on"
+    data = contact_data(placeholder, name="Mira Mitglied", email=email, receives_invitations="on")
 
-    editor.post(f"/organisationen/{placeholder.organisation.slug}/bearbeiten/", data)
-    data.pop("contacts-1-receives_invitations")
-    editor.post(f"/organisationen/{placeholder.organisation.slug}/bearbeiten/", data)
+    editor.post(placeholder.get_edit_url(), data)
+    data.pop("receives_invitations")
+    editor.post(placeholder.get_edit_url(), data)
     placeholder.refresh_from_db()
     placeholder.receives_invitations = True
     placeholder.save()
