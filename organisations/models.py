@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -161,6 +161,20 @@ def search_condition(words: list[str], *, contacts=None) -> Q:
     return condition
 
 
+def all_words(field: str, words: list[str]) -> Q:
+    condition = Q()
+    for word in words:
+        condition &= Q(**{f"{field}__contains": word.lower()})
+    return condition
+
+
+def any_word(field: str, words: list[str]) -> Q:
+    condition = Q(pk__in=[])
+    for word in words:
+        condition |= Q(**{f"{field}__contains": word.lower()})
+    return condition
+
+
 def audience(user, *, contacts: bool = False) -> str:
     """Who looks, as far as a cached rendering is concerned. With `contacts`, for a rendering
     that depends on which contact persons the user may see: staff see all, a member their own
@@ -187,12 +201,30 @@ class OrganisationQuerySet(models.QuerySet):
         if not words:
             return self
         contacts = ContactPerson.objects.visible_to(user) if is_member(user) else None
-        return self.alias(
+        found = self.alias(
             name_lc=Lower("name"),
             short_name_lc=Lower("short_name"),
             description_lc=Lower("description"),
             city_lc=Lower("city"),
         ).filter(search_condition(words, contacts=contacts))
+        # Whole matches first: every word in the organisation's name, or in the name of one
+        # person (so "Amina Rahimi" finds her before an Amina and a Rahimi in one place).
+        whole = all_words("name_lc", words)
+        if contacts is not None:
+            named = contacts.alias(name_lc=Lower("name"))
+            whole |= Exists(named.filter(all_words("name_lc", words), organisation=OuterRef("pk")))
+            # Who matched, shown under the organisation: whole names first.
+            matching = (
+                named.filter(any_word("name_lc", words))
+                .annotate(whole=Case(When(all_words("name_lc", words), then=0), default=1))
+                .order_by("whole", "sort_name", "pk")
+            )
+            found = found.prefetch_related(
+                Prefetch("contacts", queryset=matching, to_attr="matching_contacts")
+            )
+        return found.annotate(
+            search_rank=Case(When(whole, then=0), default=1, output_field=models.IntegerField())
+        ).order_by("search_rank", "sort_name", "name")
 
     def in_region(self, region: Region) -> OrganisationQuerySet:
         """Organisations working in `region`; those working statewide work in every region."""

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -106,7 +108,7 @@ def searchable(db):
         ("ÄRZTE", ["Ärztinnen und Ärzte für Flüchtlinge"]),
         ("äff", ["Ärztinnen und Ärzte für Flüchtlinge"]),
         ("TÜBINGEN", ["Ärztinnen und Ärzte für Flüchtlinge"]),
-        ("stuttgart", ["Landesjugendring", "ver.di Stuttgart"]),
+        ("stuttgart", ["ver.di Stuttgart", "Landesjugendring"]),  # in the name: first
         ("stuttgart gesundheit", ["ver.di Stuttgart"]),
         ("jugendliche", ["Landesjugendring"]),
         ("sprechstunde", ["Ärztinnen und Ärzte für Flüchtlinge"]),
@@ -215,9 +217,9 @@ def test_directory_query_count_is_fixed_for_members(django_assert_num_queries, c
     make_organisations(count)
     # 1 session, 2 user with their contact entry (membership), 3 state of the organisations
     # and 4 of the contact persons (searched too), 5 and 6 cached parts?, 7 count, 8 page,
-    # 9 topics, 10 regions, 11 topic and 12 region choices, + writing both parts; + the rate
-    # limit
-    with django_assert_num_queries(12 + 2 * CACHE_WRITE + RATE_LIMIT_QUERIES):
+    # 9 topics, 10 regions, 11 the matching persons, 12 topic and 13 region choices, + writing
+    # both parts; + the rate limit
+    with django_assert_num_queries(13 + 2 * CACHE_WRITE + RATE_LIMIT_QUERIES):
         response = member.get("/organisationen/", {"q": "organisation"})
     # again: session, user with contact entry, the two states, the cached part
     with django_assert_num_queries(5):
@@ -254,3 +256,21 @@ def test_directory_language_can_be_switched_to_english(db, org_a):
 
     assert "1 organisation" in response.text
     assert response["Content-Language"] == "en"
+
+
+def test_a_whole_name_ranks_first_and_the_person_is_shown(member, org_b):
+    split = OrganisationFactory(name="Arbeitskreis Asyl Aalen")
+    ContactPersonFactory(organisation=split, name="Amina Berger", role="")
+    ContactPersonFactory(organisation=split, name="Jonas Rahimi", role="")
+    whole = OrganisationFactory(name="Zentrum für Beratung")
+    ContactPersonFactory(organisation=whole, name="Amina Rahimi", role="Sozialberatung")
+    hidden = OrganisationFactory(name="Beratung im Verborgenen")
+    ContactPersonFactory(organisation=hidden, name="Amina Rahimi", visibility="staff")
+
+    response = member.get("/organisationen/", {"q": "Amina Rahimi"})
+
+    names = re.findall(r'<h2><a href="/organisationen/[^"]+/">([^<]+)</a>', response.text)
+    assert names == ["Zentrum für Beratung", "Arbeitskreis Asyl Aalen"]
+    found = " ".join(response.text.split())
+    assert "Passend: <strong>Amina Rahimi</strong> (Sozialberatung)" in found
+    assert "Passend: <strong>Amina Berger</strong>, <strong>Jonas Rahimi</strong>" in found
