@@ -43,6 +43,9 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--mails", type=int, default=500, help="invitations queued and sent")
     parser.add_argument("--no-pages", action="store_true", help="measure sending only")
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose label contains this text"
+    )
     return parser.parse_args()
 
 
@@ -331,6 +334,8 @@ def measure_pages(args, personas, app, bare_server) -> tuple[list, list]:
     bare = [load_bare()]
     rows = []
     for label, persona, path in pages():
+        if args.only not in label:
+            continue
         cookie = personas["cookies"].get(persona, "")
         response = fetch(APP_PORT, path, cookie)
         if response.status != 200:

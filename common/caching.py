@@ -7,6 +7,7 @@ shows once the entry expires (LIST_CACHE_SECONDS).
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import connection
 from django.db.models import Count, Max
 
 LIST_CACHE_SECONDS = 600
@@ -19,11 +20,30 @@ def data_version(queryset) -> str:
     return f"{figures['count']}.{changed}"
 
 
-def list_cache_key(request, *querysets, audience: str, filters: bool = True) -> str:
-    """What a list's rendering depends on: its rows, who looks (`audience`, named by the view:
-    "member" or "visitor"), the language, the filters (the query string; a page that reads none
-    leaves it out, so it makes no entries of its own)."""
-    versions = ":".join(data_version(queryset) for queryset in querysets)
+def change_version(model) -> str:
+    """The latest change to any row of `model`, a deletion included, read off two indexes: the
+    rows' `updated_at` and the change history's `history_date` (django-simple-history records
+    every save and every delete, cascades too). Counting the rows, as data_version does to
+    see deletions, reads the whole index: 2 ms for 10,000 contact persons against 0.1 ms."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(updated_at) FROM {quote(model._meta.db_table)}), "  # noqa: S608
+            f"(SELECT MAX(history_date) FROM {quote(model.history.model._meta.db_table)})"
+        )
+        changed, recorded = cursor.fetchone()
+    return f"{changed}|{recorded}"
+
+
+def list_cache_key(request, *sources, audience: str, filters: bool = True) -> str:
+    """What a list's rendering depends on: its rows (a queryset, or a model with a change
+    history: all of its rows), who looks (`audience`, named by the view: "member" or
+    "visitor"), the language, the filters (the query string; a page that reads none leaves it
+    out, so it makes no entries of its own)."""
+    versions = ":".join(
+        data_version(source) if hasattr(source, "query") else change_version(source)
+        for source in sources
+    )
     query = request.GET.urlencode() if filters else ""
     return f"{versions}:{audience}:{request.LANGUAGE_CODE}:{query}"
 

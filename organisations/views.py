@@ -58,15 +58,14 @@ def organisation_list(request):
     # A member's search also matches the names of the contact persons they may see, which
     # differ by organisation: the rendering is kept per organisation (and for staff).
     searched = member and "q" in request.GET
-    searched_contacts = [ContactPerson.objects.all()] if searched else []
     context = {
         "filter": filterset,
         "page": page,
         "is_member": member,
         "cache_key": list_cache_key(
             request,
-            organisations,
-            *searched_contacts,
+            Organisation,
+            *([ContactPerson] if searched else []),
             audience=audience(request.user, contacts=searched),
         ),
     }
@@ -93,10 +92,7 @@ def people_list(request):
         "filter": filterset,
         "page": page,
         "cache_key": list_cache_key(
-            request,
-            ContactPerson.objects.all(),
-            Organisation.objects.all(),
-            audience=audience(request.user, contacts=True),
+            request, ContactPerson, Organisation, audience=audience(request.user, contacts=True)
         ),
     }
     return render(request, "organisations/people.html", context)

@@ -149,21 +149,28 @@ def test_editor_corrects_a_mistake_and_saves(new_page, directory, member_contact
     log_in(page, "redaktion@example.org")
     page.goto(f"/organisationen/{directory.slug}/")
     page.get_by_role("link", name="Profil bearbeiten").click()
-
     page.get_by_label("Beschreibung").fill("Beratung für junge Geflüchtete.")
-    phone = page.get_by_role("group", name="Mira Mitglied").get_by_label("Telefonnummer")
-    phone.fill("bitte anrufen")
+    page.get_by_label("Allgemeine Telefonnummer").fill("bitte anrufen")
     page.get_by_role("button", name="Speichern").click()
 
-    expect(page.get_by_text("Bitte korrigieren Sie die markierten Felder.")).to_be_visible()
-    expect(page.get_by_text("Telefonnummer nur mit Ziffern")).to_be_visible()
+    expect(page.locator(".error-summary")).to_contain_text("Telefonnummer nur mit Ziffern")
     expect(page.get_by_label("Beschreibung")).to_have_value("Beratung für junge Geflüchtete.")
+    page.get_by_label("Allgemeine Telefonnummer").fill("+49 711 22 33 44")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Das Profil wurde gespeichert.")).to_be_visible()
+    expect(page.get_by_text("Beratung für junge Geflüchtete.")).to_be_visible()
+
+    # A colleague's entry has a page of its own.
+    page.get_by_role("link", name="Mira Mitglied bearbeiten").click()
+    phone = page.get_by_label("Telefonnummer")
+    phone.fill("bitte anrufen")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Telefonnummer nur mit Ziffern").first).to_be_visible()
     expect(phone).to_have_value("bitte anrufen")
     phone.fill("+49 711 22 33 44")
     page.get_by_role("button", name="Speichern").click()
 
-    expect(page.get_by_text("Das Profil wurde gespeichert.")).to_be_visible()
-    expect(page.get_by_text("Beratung für junge Geflüchtete.")).to_be_visible()
+    expect(page.get_by_text("Der Kontakteintrag wurde gespeichert.")).to_be_visible()
     member_contact.refresh_from_db()
     assert member_contact.phone == "+49 711 22 33 44"
 
