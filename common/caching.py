@@ -20,19 +20,25 @@ def data_version(queryset) -> str:
     return f"{figures['count']}.{changed}"
 
 
-def change_version(model) -> str:
-    """The latest change to any row of `model`, a deletion included, read off two indexes: the
-    rows' `updated_at` and the change history's `history_date` (django-simple-history records
-    every save and every delete, cascades too). Counting the rows, as data_version does to
-    see deletions, reads the whole index: 2 ms for 10,000 contact persons against 0.1 ms."""
+def change_versions(models) -> list[str]:
+    """The latest change to any row of each model, a deletion included, read off two indexes
+    per model (in one query): the rows' `updated_at` and the change history's `history_date`
+    (django-simple-history records every save and every delete, cascades too). Counting the
+    rows, as data_version does to see deletions, reads the whole index: 2 ms for 10,000
+    contact persons against 0.1 ms."""
+    if not models:
+        return []
+    # Table names of our own models, quoted: nothing from a request goes into the statement.
     quote = connection.ops.quote_name
+    columns = []
+    for model in models:
+        table, history = model._meta.db_table, model.history.model._meta.db_table
+        columns.append(f"(SELECT MAX(updated_at) FROM {quote(table)})")  # noqa: S608
+        columns.append(f"(SELECT MAX(history_date) FROM {quote(history)})")  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(updated_at) FROM {quote(model._meta.db_table)}), "  # noqa: S608
-            f"(SELECT MAX(history_date) FROM {quote(model.history.model._meta.db_table)})"
-        )
-        changed, recorded = cursor.fetchone()
-    return f"{changed}|{recorded}"
+        cursor.execute(f"SELECT {', '.join(columns)}")
+        row = cursor.fetchone()
+    return [f"{changed}|{recorded}" for changed, recorded in zip(row[::2], row[1::2], strict=True)]
 
 
 def list_cache_key(request, *sources, audience: str, filters: bool = True) -> str:
@@ -40,9 +46,10 @@ def list_cache_key(request, *sources, audience: str, filters: bool = True) -> st
     history: all of its rows), who looks (`audience`, named by the view: "member" or
     "visitor"), the language, the filters (the query string; a page that reads none leaves it
     out, so it makes no entries of its own)."""
+    models = [source for source in sources if not hasattr(source, "query")]
     versions = ":".join(
-        data_version(source) if hasattr(source, "query") else change_version(source)
-        for source in sources
+        [data_version(source) for source in sources if hasattr(source, "query")]
+        + change_versions(models)
     )
     query = request.GET.urlencode() if filters else ""
     return f"{versions}:{audience}:{request.LANGUAGE_CODE}:{query}"

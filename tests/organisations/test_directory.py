@@ -216,13 +216,13 @@ def test_directory_query_count_is_fixed_for_visitors(django_assert_num_queries, 
 def test_directory_query_count_is_fixed_for_members(django_assert_num_queries, count, member):
     make_organisations(count)
     # 1 session, 2 user with their contact entry (membership), 3 state of the organisations
-    # and 4 of the contact persons (searched too), 5 and 6 cached parts?, 7 count, 8 page,
-    # 9 topics, 10 regions, 11 the matching persons, 12 topic and 13 region choices, + writing
+    # and of the contact persons (searched too), 4 and 5 cached parts?, 6 count, 7 page,
+    # 8 topics, 9 regions, 10 the matching persons, 11 topic and 12 region choices, + writing
     # both parts; + the rate limit
-    with django_assert_num_queries(13 + 2 * CACHE_WRITE + RATE_LIMIT_QUERIES):
+    with django_assert_num_queries(12 + 2 * CACHE_WRITE + RATE_LIMIT_QUERIES):
         response = member.get("/organisationen/", {"q": "organisation"})
-    # again: session, user with contact entry, the two states, the cached part
-    with django_assert_num_queries(5):
+    # again: session, user with contact entry, the state, the cached part
+    with django_assert_num_queries(4):
         cached = member.get("/organisationen/", {"q": "organisation"})
 
     assert main_part(cached) == main_part(response)  # the rest differs in the CSP nonce

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from organisations.models import ContactPerson, Organisation
-from tests.factories import ContactPersonFactory, TopicFactory
+from tests.factories import TopicFactory
 
 
 def edit_data(organisation, contacts=None, **changes):
@@ -244,7 +244,6 @@ def test_edit_requires_csrf_token(org_a, contacts):
 
 
 def test_edit_by_staff_of_any_organisation(staff, org_b):
-    contact = ContactPersonFactory(organisation=org_b)
     data = edit_data(org_b, **{"org-city": "Ulm an der Donau"})
 
     staff.post(f"/organisationen/{org_b.slug}/bearbeiten/", data)
