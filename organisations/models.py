@@ -127,6 +127,9 @@ def is_member(user) -> bool:
 # thousand words would make a statement too large for SQLite and seconds of work for PostgreSQL.
 SEARCH_MAX_WORDS = 10
 SEARCH_MAX_LENGTH = 200
+# A person's name has at most this many words ("Maria del Carmen Sánchez"); a longer search
+# is not ranked by whole names.
+NAME_MAX_WORDS = 4
 
 
 def search_words(text: str) -> list[str]:
@@ -207,13 +210,9 @@ class OrganisationQuerySet(models.QuerySet):
             description_lc=Lower("description"),
             city_lc=Lower("city"),
         ).filter(search_condition(words, contacts=contacts))
-        # Whole matches first: every word in the organisation's name, or in the name of one
-        # person (so "Amina Rahimi" finds her before an Amina and a Rahimi in one place).
-        whole = all_words("name_lc", words)
         if contacts is not None:
-            named = contacts.alias(name_lc=Lower("name"))
-            whole |= Exists(named.filter(all_words("name_lc", words), organisation=OuterRef("pk")))
             # Who matched, shown under the organisation: whole names first.
+            named = contacts.alias(name_lc=Lower("name"))
             matching = (
                 named.filter(any_word("name_lc", words))
                 .annotate(whole=Case(When(all_words("name_lc", words), then=0), default=1))
@@ -222,6 +221,13 @@ class OrganisationQuerySet(models.QuerySet):
             found = found.prefetch_related(
                 Prefetch("contacts", queryset=matching, to_attr="matching_contacts")
             )
+        if len(words) > NAME_MAX_WORDS:
+            return found  # no one's name: alphabetical, and the database stops at the page
+        # Whole matches first: every word in the organisation's name, or in the name of one
+        # person (so "Amina Rahimi" finds her before an Amina and a Rahimi in one place).
+        whole = all_words("name_lc", words)
+        if contacts is not None:
+            whole |= Exists(named.filter(all_words("name_lc", words), organisation=OuterRef("pk")))
         return found.annotate(
             search_rank=Case(When(whole, then=0), default=1, output_field=models.IntegerField())
         ).order_by("search_rank", "sort_name", "name")

@@ -14,7 +14,12 @@ def field_target(field: forms.BoundField) -> str:
 def form_errors(form: forms.BaseForm) -> list[tuple[str, str]]:
     errors = [("", str(error)) for error in form.non_field_errors()]
     for field in form.visible_fields():
-        errors += [(field_target(field), f"{field.label}: {error}") for error in field.errors]
+        # A single box's label is a sentence of its own: its message says enough.
+        named = field.widget_type != "checkbox"
+        errors += [
+            (field_target(field), f"{field.label}: {error}" if named else str(error))
+            for error in field.errors
+        ]
     for field in form.hidden_fields():
         errors += [("", str(error)) for error in field.errors]
     return errors

@@ -118,7 +118,7 @@ def test_an_editor_fixes_a_new_colleague_from_the_error_summary_by_keyboard(
     page = new_page(editor_contact.user, width=width)
     page.goto(f"/organisationen/{org_a.slug}/")
 
-    tab_to(page, page.get_by_role("link", name="Kontaktperson hinzufügen"))
+    tab_to(page, page.get_by_role("link", name="Ansprechperson hinzufügen"))
     page.keyboard.press("Enter")
     page.wait_for_url("**/ansprechpersonen/neu/")
     tab_to(page, page.get_by_label("Name", exact=True))
