@@ -15,10 +15,11 @@ from django.conf import settings
 logger = logging.getLogger("netzwerk.security")
 
 
-# Paths that carry a secret: the personal links (/einladung/<token>/…). Every log record that
-# names one, whatever logger writes it (Django's request logger answering 404, 405, a CSRF
-# failure or 429, the development server), has the secret replaced before it is written.
-SECRET_PATH = re.compile(r"(/einladung/)[^/\s\"'?#]+")
+# Paths that carry a secret: the personal links (/einladung/<token>/…, /abstimmung/<token>/…).
+# Every log record that names one, whatever logger writes it (Django's request logger answering
+# 404, 405, a CSRF failure or 429, the development server), has the secret replaced before it
+# is written.
+SECRET_PATH = re.compile(r"(/(?:einladung|abstimmung)/)[^/\s\"'?#]+")
 
 
 def mask_secret_paths(text: str) -> str:

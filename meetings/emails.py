@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy
 
 from common.mail import build_mail
 from meetings.calendar import build_calendar
-from meetings.models import Invitation, Meeting, Notice, ParticipationRequest
+from meetings.models import (
+    Invitation,
+    Meeting,
+    Notice,
+    ParticipationRequest,
+    PollNotice,
+    PollParticipant,
+)
 
 CALENDAR_METHOD = {
     "invitation": "PUBLISH",
@@ -137,3 +144,52 @@ REQUEST_SOURCE = gettext_lazy(
     "You receive this e-mail because you asked to take part in the meeting on the website of "
     "the %(network)s."
 )
+
+
+POLL_SOURCE = gettext_lazy(
+    "You receive this e-mail as a contact person of %(organisation)s in the directory of the "
+    "%(network)s, where your organisation or you yourself entered your address."
+)
+
+
+def poll_mail(participant: PollParticipant, name: str, message_id: str) -> EmailMultiAlternatives:
+    """A poll's mail to one participant: the poll itself, a reminder, or the fixed date (with
+    the calendar file: the meeting's UID, as in the calendar feed)."""
+    poll = participant.poll
+    meeting = poll.meeting
+    answer_url = settings.SITE_URL + participant.get_answer_url()
+    context = {
+        "participant": participant,
+        "contact": participant.contact,
+        "poll": poll,
+        "meeting": meeting,
+        "slots": poll.slots.all(),
+        "answer_url": answer_url,
+        "meeting_url": settings.SITE_URL + meeting.get_absolute_url(),
+    }
+    source = POLL_SOURCE % {
+        "organisation": participant.contact.organisation.name,
+        "network": settings.NETWORK_NAME,
+    }
+    message = build_mail(
+        name,
+        context,
+        to=participant.contact.email,
+        source=source,
+        objection_url=answer_url,
+        headers={"Message-ID": message_id},
+    )
+    if name == "poll_decided":
+        calendar = build_calendar([meeting], base_url=settings.SITE_URL, method="PUBLISH")
+        message.attach(f"{meeting.slug}.ics", calendar.to_ical(), "text/calendar")
+    return message
+
+
+def poll_message(participant: PollParticipant) -> EmailMultiAlternatives:
+    message_id = f"<poll-{participant.pk}.{participant.poll.meeting.uid}@netzwerk>"
+    return poll_mail(participant, "poll", message_id)
+
+
+def poll_notice_message(notice: PollNotice) -> EmailMultiAlternatives:
+    message_id = f"<poll-{notice.kind}-{notice.pk}.{notice.participant.poll.meeting.uid}@netzwerk>"
+    return poll_mail(notice.participant, f"poll_{notice.kind}", message_id)

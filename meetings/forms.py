@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Invitation, ParticipationRequest, SubstituteProposal
+from meetings.models import Invitation, ParticipationRequest, PollAnswer, SubstituteProposal
 from organisations.models import ContactPerson
 
 
@@ -84,3 +84,33 @@ class ParticipationRequestForm(forms.ModelForm):
 
     def validate_unique(self):
         pass  # a second request from the same address is answered like the first
+
+
+class PollAnswerForm(forms.Form):
+    """One choice per slot ("passt", "notfalls", "passt nicht") and a comment."""
+
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+    )
+
+    def __init__(self, *args, slots, answers: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slots = list(slots)
+        for slot in self.slots:
+            self.fields[f"slot_{slot.pk}"] = forms.ChoiceField(
+                label=slot.label,
+                choices=PollAnswer.Choice.choices,
+                widget=forms.RadioSelect,
+                initial=answers.get(slot.pk),
+                error_messages={"required": _("Please choose an answer for this date.")},
+            )
+        self.order_fields([f"slot_{slot.pk}" for slot in self.slots] + ["comment"])
+
+    def slot_fields(self):
+        return [(slot, self[f"slot_{slot.pk}"]) for slot in self.slots]
+
+    def choices(self) -> dict[int, str]:
+        return {slot.pk: self.cleaned_data[f"slot_{slot.pk}"] for slot in self.slots}

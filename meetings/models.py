@@ -413,13 +413,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def personal_token(nonce: str) -> str:
-    """The token in a personal link: a keyed hash of the invitation's random nonce.
+def personal_token(nonce: str, purpose: str = "invitation") -> str:
+    """The token in a personal link: a keyed hash of the invitation's (or poll's) random nonce.
 
     The nonce has 128 bits from `secrets`; without SECRET_KEY it gives no working link, so a
     database dump holds none. The same token can be mailed again (reminders, change notices).
     """
-    return salted_hmac("netzwerk.invitation", nonce, algorithm="sha256").hexdigest()
+    return salted_hmac(f"netzwerk.{purpose}", nonce, algorithm="sha256").hexdigest()
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -453,8 +453,17 @@ class MailState(models.Model):
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
+    # From the record to the one its person's state (link revoked, objection) is read on, when
+    # the worker sends: "" for the record itself, None where no such state applies.
+    person_path: str | None = None
+
     class Meta:
         abstract = True
+
+    @property
+    def inviting(self) -> bool:
+        """An invitation or a reminder: never to someone who objected to invitations."""
+        return False
 
     def mark_sent(self, *also: str) -> None:
         """Store that the mail went out (the sending task holds the row lock)."""
@@ -523,6 +532,8 @@ class Invitation(MailState):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = InvitationQuerySet.as_manager()
+    person_path = ""
+    inviting = True
 
     class Meta:
         ordering = ["meeting", "contact__sort_name"]
@@ -597,6 +608,8 @@ class Notice(MailState):
     key = models.CharField(max_length=40)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    person_path = "invitation__"
+
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("notice")
@@ -610,6 +623,10 @@ class Notice(MailState):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.invitation}"
+
+    @property
+    def inviting(self) -> bool:
+        return self.kind == self.Kind.REMINDER
 
     def mark_sent(self, *also: str) -> None:
         super().mark_sent(*also)
@@ -685,3 +702,200 @@ class ParticipationRequest(MailState):
     @property
     def pending(self) -> bool:
         return self.declined_at is None
+
+
+# -- date polls ("Terminabstimmung") -----------------------------------------------------------
+
+# A poll's personal link keeps working this long after the poll closed or its deadline passed
+# (the participant sees the outcome), then it expires.
+POLL_LINK_GRACE = datetime.timedelta(days=14)
+
+
+class DatePoll(models.Model):
+    """Candidate dates for an announced meeting. Participants answer per slot from a personal
+    link; an organisation counts once; the office picks the slot, which schedules the meeting,
+    tells every participant and pre-fills the invitation round."""
+
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("meeting"), related_name="poll", on_delete=models.CASCADE
+    )
+    deadline = models.DateTimeField(_("answer by"))
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    chosen_slot = models.ForeignKey(
+        "PollSlot",
+        verbose_name=_("chosen slot"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("date poll")
+        verbose_name_plural = _("date polls")
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+    @property
+    def is_open(self) -> bool:
+        """Answers are taken until the deadline, unless the office chose a slot before."""
+        return self.closed_at is None and timezone.now() < self.deadline
+
+    @property
+    def link_valid_until(self) -> datetime.datetime:
+        return min(self.closed_at or self.deadline, self.deadline) + POLL_LINK_GRACE
+
+
+class PollSlot(models.Model):
+    poll = models.ForeignKey(
+        DatePoll, verbose_name=_("date poll"), related_name="slots", on_delete=models.CASCADE
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("poll slot")
+        verbose_name_plural = _("poll slots")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{date_format(start, 'l, j. F Y, H:i')}–{date_format(end, 'H:i')}"
+
+
+class PollParticipantQuerySet(models.QuerySet):
+    def by_token(self, token: str) -> PollParticipantQuerySet:
+        """The participant a link is for, unless revoked or expired (all give the same 404)."""
+        now = timezone.now()
+        return self.filter(
+            token_hash=token_hash(token),
+            revoked_at__isnull=True,
+            poll__deadline__gte=now - POLL_LINK_GRACE,
+        ).exclude(poll__closed_at__lt=now - POLL_LINK_GRACE)
+
+
+class PollParticipant(MailState):
+    """A person asked in a poll, with their personal link; the mail state is the poll's mail."""
+
+    poll = models.ForeignKey(
+        DatePoll, verbose_name=_("date poll"), related_name="participants", on_delete=models.CASCADE
+    )
+    contact = models.ForeignKey(
+        "organisations.ContactPerson",
+        verbose_name=_("contact person"),
+        related_name="poll_participations",
+        on_delete=models.CASCADE,
+    )
+    reason = models.CharField(_("asked because"), max_length=20, choices=Invitation.Reason.choices)
+    nonce = models.CharField(max_length=32, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    revoked_at = models.DateTimeField(_("link revoked at"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PollParticipantQuerySet.as_manager()
+    person_path = ""
+    inviting = True
+
+    class Meta:
+        ordering = ["contact__sort_name", "pk"]
+        verbose_name = _("poll participant")
+        verbose_name_plural = _("poll participants")
+        constraints = [
+            models.UniqueConstraint("poll", "contact", name="one_participation_per_poll")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact.name}: {self.poll}"
+
+    def save(self, *args, **kwargs):
+        if not self.nonce:
+            self.new_link()
+        super().save(*args, **kwargs)
+
+    def new_link(self) -> None:
+        self.nonce = secrets.token_hex(16)
+        self.token_hash = token_hash(personal_token(self.nonce, "poll"))
+
+    @property
+    def token(self) -> str:
+        return personal_token(self.nonce, "poll")
+
+    def get_answer_url(self) -> str:
+        return reverse("poll_answer", args=[self.token])
+
+
+class PollAnswer(models.Model):
+    class Choice(models.TextChoices):
+        YES = "yes", _("suits me")
+        MAYBE = "maybe", _("if need be")
+        NO = "no", _("does not suit me")
+
+    participant = models.ForeignKey(
+        PollParticipant,
+        verbose_name=_("poll participant"),
+        related_name="answers",
+        on_delete=models.CASCADE,
+    )
+    slot = models.ForeignKey(
+        PollSlot, verbose_name=_("poll slot"), related_name="answers", on_delete=models.CASCADE
+    )
+    choice = models.CharField(_("answer"), max_length=10, choices=Choice.choices)
+
+    class Meta:
+        verbose_name = _("poll answer")
+        verbose_name_plural = _("poll answers")
+        constraints = [
+            models.UniqueConstraint("participant", "slot", name="one_answer_per_participant_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.slot} {self.choice}"
+
+
+class PollNotice(MailState):
+    """A mail after the poll's: a reminder (key: the day, never twice a day) or "Der Termin
+    steht fest" (key: "decided", once)."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("reminder")
+        DECIDED = "decided", _("date fixed")
+
+    participant = models.ForeignKey(
+        PollParticipant,
+        verbose_name=_("poll participant"),
+        related_name="notices",
+        on_delete=models.CASCADE,
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=40)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    person_path = "participant__"
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("poll notice")
+        verbose_name_plural = _("poll notices")
+        constraints = [
+            models.UniqueConstraint(
+                "participant", "kind", "key", name="one_poll_notice_per_participant_kind_and_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.participant}"
+
+    @property
+    def inviting(self) -> bool:
+        return self.kind == self.Kind.REMINDER

@@ -202,14 +202,17 @@ def confirm_answer(*, invitation: Invitation) -> int:
     )
 
 
-def propose_invitees(*, meeting: Meeting) -> list[tuple[ContactPerson, str]]:
+def propose_invitees(*, meeting: Meeting, already=None) -> list[tuple[ContactPerson, str]]:
     """Who should be invited, with why: the core circle, then those working on the theme.
 
-    Contacts who do not receive invitations never appear; those already invited are left out.
-    For an organisation whose topics match but none of whose contacts has the theme as their
-    own topic, its editors stand for it (the organisation's main contacts).
+    Contacts who do not receive invitations never appear; those already invited (or, for a
+    date poll, `already` asked: contact ids) are left out. For an organisation whose topics
+    match but none of whose contacts has the theme as their own topic, its editors stand for
+    it (the organisation's main contacts).
     """
     invited = Invitation.objects.filter(meeting=meeting).values("contact_id")
+    if already is not None:
+        invited = already
     contacts = (
         ContactPerson.objects.filter(receives_invitations=True)
         .exclude(pk__in=invited)
@@ -514,9 +517,10 @@ def unique_slug(name: str) -> str:
     return slug
 
 
-def object_to_invitations(*, invitation: Invitation) -> None:
-    """The invitee wants no further invitations: takes effect at once for every send."""
-    contact = invitation.contact
+def object_to_invitations(*, invitation: Invitation | None = None, contact=None) -> None:
+    """The invitee (or a poll's participant) wants no further invitations: takes effect at
+    once for every send."""
+    contact = contact or invitation.contact
     contact.receives_invitations = False
     contact.save(update_fields=["receives_invitations", "updated_at"])  # kept in the history
     SuppressedAddress.add(contact.email)

@@ -22,8 +22,21 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from meetings.emails import decline_message, invitation_message, notice_message
-from meetings.models import Invitation, MailState, Notice, ParticipationRequest
+from meetings.emails import (
+    decline_message,
+    invitation_message,
+    notice_message,
+    poll_message,
+    poll_notice_message,
+)
+from meetings.models import (
+    Invitation,
+    MailState,
+    Notice,
+    ParticipationRequest,
+    PollNotice,
+    PollParticipant,
+)
 from organisations.models import SuppressedAddress
 
 BATCH_SIZE = 50
@@ -122,8 +135,8 @@ def send_one(record: MailState | None, build, retry, connection) -> str:
         .filter(pk=record.pk, delivery="queued")
         .order_by()
     )
-    path = "" if model is Invitation else "invitation__"
-    if model is ParticipationRequest:
+    path = model.person_path
+    if path is None:  # the answer to someone's own request
         row = queued.values_list("attempts", "email")
     else:
         row = queued.values_list(
@@ -133,14 +146,13 @@ def send_one(record: MailState | None, build, retry, connection) -> str:
     if state is None:
         return "skipped"
     record.attempts, *person = state
-    if model is ParticipationRequest:
-        # The answer to someone's own request, yet never to an address that objected or was
-        # erased: anyone can type any address into the form.
+    if path is None:
+        # Yet never to an address that objected or was erased: anyone can type any address
+        # into the form.
         withheld = SuppressedAddress.contains(person[0])
     else:
         revoked_at, receives_invitations = person
-        inviting = model is Invitation or record.kind == Notice.Kind.REMINDER
-        withheld = revoked_at is not None or (inviting and not receives_invitations)
+        withheld = revoked_at is not None or (record.inviting and not receives_invitations)
     if withheld:
         record.delivery = MailState.Delivery.FAILED
         record.delivery_error = str(NOT_SENT)
@@ -173,3 +185,19 @@ def deliver_notices(notice_ids: list[int]) -> dict[str, int]:
 def deliver_declines(request_ids: list[int]) -> dict[str, int]:
     requests = ParticipationRequest.objects.select_related("meeting")
     return send_batch(requests, request_ids, decline_message, deliver_declines)
+
+
+@task()
+def deliver_poll_mails(participant_ids: list[int]) -> dict[str, int]:
+    participants = PollParticipant.objects.select_related(
+        "poll__meeting__theme", "contact__organisation"
+    )
+    return send_batch(participants, participant_ids, poll_message, deliver_poll_mails)
+
+
+@task()
+def deliver_poll_notices(notice_ids: list[int]) -> dict[str, int]:
+    notices = PollNotice.objects.select_related(
+        "participant__poll__meeting__theme", "participant__contact__organisation"
+    )
+    return send_batch(notices, notice_ids, poll_notice_message, deliver_poll_notices)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import poll_views, views
 
 app_name = "meetings"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     path("<slug:slug>/", views.meeting_detail, name="detail"),
     path("<slug:slug>.ics", views.meeting_ics, name="ics"),
     path("<slug:slug>/teilnahme/", views.meeting_request, name="request"),
+]
+
+# /abstimmung/<token>/…: a date poll's participant, from the personal link (no account).
+poll_urlpatterns = [
+    path("<str:token>/", poll_views.poll_answer, name="poll_answer"),
+    path("<str:token>/widerspruch/", poll_views.poll_objection, name="poll_objection"),
 ]
 
 # /einladung/<token>/…: the invitee's pages, reached from the personal link (no account).

@@ -72,10 +72,14 @@ def meeting_archive(request):
 
 
 def meeting_detail(request, slug):
-    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).for_list(), slug=slug)
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).for_list().select_related("poll"), slug=slug
+    )
     member = is_member(request.user)
+    poll = getattr(meeting, "poll", None)
     context = {
         "meeting": meeting,
+        "poll": poll if poll is not None and poll.is_open else None,
         "is_member": member,
         "coming": Organisation.objects.filter(
             contacts__invitations__meeting=meeting,

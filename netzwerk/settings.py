@@ -213,6 +213,8 @@ MFA_TOTP_INSECURE_BYPASS_CODE = "123456" if DEBUG else None
 # Personal data past this many days is removed by `manage.py retention` (run daily): answer
 # notes and mail errors of past meetings, task records, history of deleted contact persons.
 RETENTION_DAYS = env_int("RETENTION_DAYS", 365)
+# Who was asked in a date poll and their answers: removed this many days after the poll closed.
+POLL_RETENTION_DAYS = env_int("POLL_RETENTION_DAYS", 90)
 
 # Mail: console in development unless MAIL_URL-style settings are given.
 EMAIL_DIR = DATA_DIR / "mail"

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from meetings.urls import invitee_urlpatterns
+from meetings.urls import invitee_urlpatterns, poll_urlpatterns
 
 urlpatterns = [
     path("", include("common.urls")),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisationen/", include("organisations.urls")),
     path("treffen/", include("meetings.urls")),
     path("einladung/", include(invitee_urlpatterns)),
+    path("abstimmung/", include(poll_urlpatterns)),
     path("geschaeftsstelle/", include("office.urls")),
     path("konto/", include("allauth.urls")),
     # The admin's own login form knows no second factor: everyone logs in through allauth.

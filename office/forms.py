@@ -1,8 +1,11 @@
 """The office's forms: the invitation text, a guest on the spot, an answer taken by phone,
 finding and erasing a person."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.forms import AnswerForm
@@ -112,3 +115,58 @@ class OfficeAnswerForm(AnswerForm):
         answer = self.fields["answer"]
         answer.label = _("Answer")
         answer.choices = [(value, self.CHOICES[value]) for value, _label in answer.choices]
+
+
+class SlotForm(forms.Form):
+    """One candidate date: the day, from, to (a row left empty is no date)."""
+
+    day = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    starts = forms.TimeField(
+        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends = forms.TimeField(
+        label=_("To"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        given = [data.get(name) for name in ("day", "starts", "ends")]
+        if any(given) and not all(given) and not self.errors:
+            raise ValidationError(_("Please give the date, the start and the end."))
+        if all(given) and data["ends"] <= data["starts"]:
+            raise ValidationError(_("The end must come after the start."))
+        return data
+
+    def span(self):
+        """(start, end) as aware datetimes in the network's time zone, or None if empty."""
+        data = self.cleaned_data
+        if not data.get("day"):
+            return None
+        zone = timezone.get_current_timezone()
+        return (
+            datetime.datetime.combine(data["day"], data["starts"], zone),
+            datetime.datetime.combine(data["day"], data["ends"], zone),
+        )
+
+
+SlotFormSet = forms.formset_factory(SlotForm, extra=12, max_num=12)
+
+
+class PollForm(forms.Form):
+    deadline = forms.DateField(
+        label=_("Answers by"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Participants can answer until the end of this day."),
+    )
+    note = forms.CharField(
+        label=_("Note to the participants (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def deadline_at(self) -> datetime.datetime:
+        zone = timezone.get_current_timezone()
+        return datetime.datetime.combine(self.cleaned_data["deadline"], datetime.time.max, zone)

@@ -4,7 +4,7 @@ reminders and change notices, a guest on the spot."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
@@ -12,7 +12,14 @@ from django.views.decorators.http import require_POST
 
 from common.staff import staff_required
 from meetings.emails import default_invitation_text, invitation_message, preview_notice
-from meetings.models import Invitation, Meeting, Notice, SubstituteProposal
+from meetings.models import (
+    DatePoll,
+    Invitation,
+    Meeting,
+    Notice,
+    PollAnswer,
+    SubstituteProposal,
+)
 from meetings.services import (
     add_invitations,
     change_notice_kind,
@@ -96,7 +103,7 @@ def proposal_groups(request, proposals) -> list[dict]:
 
 @staff_required
 def invitation_round(request, slug):
-    meeting = get_object_or_404(Meeting.objects.for_list(), slug=slug)
+    meeting = get_object_or_404(Meeting.objects.for_list().select_related("poll"), slug=slug)
     query = request.GET.get("suche", "").strip()
     found = []
     if query:
@@ -121,6 +128,17 @@ def invitation_round(request, slug):
         )
         .prefetch_related("notices")
         .order_by("contact__sort_name", "pk")
+    )
+    chosen = DatePoll.objects.filter(meeting=meeting).values("chosen_slot")
+    # Pre-filled from a date poll: those for whom the chosen date does not suit are marked.
+    invitations = invitations.annotate(
+        date_unsuited=Exists(
+            PollAnswer.objects.filter(
+                slot__in=chosen,
+                choice=PollAnswer.Choice.NO,
+                participant__contact=OuterRef("contact"),
+            )
+        )
     )
     shown = request.GET.get("zeigen")
     if shown in SHOWN:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from office import attendance, requests, rounds, views
+from office import attendance, polls, requests, rounds, views
 
 app_name = "office"
 
@@ -36,6 +36,11 @@ urlpatterns = [
     path(f"{meeting}/anfragen/<int:pk>/annehmen/", requests.request_accept, name="request_accept"),
     path(f"{meeting}/anfragen/<int:pk>/absagen/", requests.request_decline, name="request_decline"),
     path(f"{meeting}/anfragen/<int:pk>/loeschen/", requests.request_delete, name="request_delete"),
+    path(f"{meeting}/abstimmung/", polls.poll_page, name="poll"),
+    path(f"{meeting}/abstimmung/hinzufuegen/", polls.poll_add, name="poll_add"),
+    path(f"{meeting}/abstimmung/senden/", polls.poll_send, name="poll_send"),
+    path(f"{meeting}/abstimmung/erinnern/", polls.poll_remind, name="poll_remind"),
+    path(f"{meeting}/abstimmung/termin/<int:pk>/", polls.poll_choose, name="poll_choose"),
     path(f"{meeting}/einladungstext/", rounds.invitation_text, name="invitation_text"),
     path(f"{meeting}/erinnerung/", rounds.notice_round, {"kind": "reminder"}, name="reminders"),
     path(f"{meeting}/aenderung/", rounds.notice_round, {"kind": "change"}, name="change_notices"),

@@ -21,6 +21,9 @@ PERSON_DATA = [
     ("meetings.notice", "invitation__contact", "contact"),
     ("meetings.substituteproposal", "invitation__contact", "contact"),
     ("meetings.participationrequest", "email__iexact", "email"),
+    ("meetings.pollparticipant", "contact", "contact"),
+    ("meetings.pollanswer", "participant__contact", "contact"),
+    ("meetings.pollnotice", "participant__contact", "contact"),
     ("auth.user", "pk", "user"),
     ("account.emailaddress", "user", "user"),
     ("mfa.authenticator", "user", "user"),
@@ -46,6 +49,7 @@ SECRET_FIELDS = {
     "auth.user": {"password"},
     "mfa.authenticator": {"data"},
     "meetings.invitation": {"nonce", "token_hash"},
+    "meetings.pollparticipant": {"nonce", "token_hash"},
 }
 
 
@@ -74,6 +78,9 @@ TITLES = {
     "meetings.notice": gettext_lazy("Reminders, change notices and confirmations"),
     "meetings.substituteproposal": gettext_lazy("Substitutes you proposed to the office"),
     "meetings.participationrequest": gettext_lazy("Your requests to take part in meetings"),
+    "meetings.pollparticipant": gettext_lazy("Date polls you were asked in"),
+    "meetings.pollanswer": gettext_lazy("Your answers in date polls"),
+    "meetings.pollnotice": gettext_lazy("Reminders and notices of date polls"),
     "auth.user": gettext_lazy("User account"),
     "account.emailaddress": gettext_lazy("E-mail addresses of the account"),
     "mfa.authenticator": gettext_lazy("Second factors (without their secrets)"),

@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.caching import drop_renderings
-from meetings.models import Invitation, Notice, ParticipationRequest, SubstituteProposal
+from meetings.models import (
+    Invitation,
+    Notice,
+    ParticipationRequest,
+    PollParticipant,
+    SubstituteProposal,
+)
 from organisations.models import ContactPerson, SuppressedAddress, sort_key
 from privacy.registry import PERSON_DATA, SECRET_FIELDS, TITLES, person_rows
 
@@ -91,6 +97,8 @@ def erase(contact: ContactPerson) -> None:
         Q(invitation__in=invitation_ids) | email_is_any(emails)
     ).delete()
     ParticipationRequest.objects.filter(email_is_any(emails)).delete()
+    # Date polls: the person's answers, comments and links go (the poll's figures follow).
+    PollParticipant.objects.filter(contact=contact).delete()
     invitations.update(note="", delivery_error="", revoked_at=timezone.now())
     relinked = list(invitations)
     for invitation in relinked:

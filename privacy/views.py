@@ -38,6 +38,7 @@ def privacy_notice(request):
     """The privacy notice: a template the coordinator completes through the settings."""
     context = {
         "retention_days": settings.RETENTION_DAYS,
+        "poll_retention_days": settings.POLL_RETENTION_DAYS,
         "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
         "hosting": settings.PRIVACY_HOSTING,
         "mail_provider": settings.PRIVACY_MAIL_PROVIDER,

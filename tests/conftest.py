@@ -1,6 +1,8 @@
 """Personas: staff, editor (of organisation A), member (of A, not editor), outsider (member of
 organisation B), anonymous."""
 
+import datetime
+
 import pytest
 from allauth.mfa.totp.internal.auth import (
     TOTP,
@@ -12,7 +14,13 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from meetings.models import ParticipationRequest, SubstituteProposal
+from meetings.models import (
+    DatePoll,
+    ParticipationRequest,
+    PollParticipant,
+    PollSlot,
+    SubstituteProposal,
+)
 from tests.factories import (
     ContactPersonFactory,
     InvitationFactory,
@@ -164,12 +172,27 @@ def matrix_objects(org_a, org_b, member_contact, editor_contact, outsider_contac
     proposal = SubstituteProposal.objects.create(
         invitation=proposed, name="Vera Vorschlag", email="vera@example.org"
     )
+    poll = DatePoll.objects.create(
+        meeting=announced, deadline=timezone.now() + datetime.timedelta(days=10)
+    )
+    start = timezone.now() + datetime.timedelta(days=40)
+    slot = PollSlot.objects.create(
+        poll=poll, starts_at=start, ends_at=start + datetime.timedelta(hours=3)
+    )
+    PollSlot.objects.create(
+        poll=poll,
+        starts_at=start + datetime.timedelta(days=1),
+        ends_at=start + datetime.timedelta(days=1, hours=3),
+    )
+    asked = PollParticipant.objects.create(poll=poll, contact=member_contact, reason="staff")
     request = ParticipationRequest.objects.create(
         meeting=meeting, name="Rana Anfrage", organisation_name="Initiative", email="r@example.org"
     )
     return {
         "proposal_pk": proposal.pk,
         "request_pk": request.pk,
+        "poll_token": asked.token,
+        "slot_pk": slot.pk,
         "token": invitation.token,
         "invitation_pk": invitation.pk,
         "meeting": meeting.slug,

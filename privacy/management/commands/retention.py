@@ -7,10 +7,17 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from meetings.models import Invitation, Notice, ParticipationRequest, SubstituteProposal
+from meetings.models import (
+    Invitation,
+    Notice,
+    ParticipationRequest,
+    PollParticipant,
+    SubstituteProposal,
+)
 
 
 class Command(BaseCommand):
@@ -39,6 +46,12 @@ class Command(BaseCommand):
             requests, _ = ParticipationRequest.objects.filter(
                 meeting__until__lt=timezone.now()
             ).delete()
+            # Date polls: who was asked and their answers, once the poll closed long enough
+            # ago (its deadline passed, or the office fixed the date).
+            poll_cutoff = timezone.now() - datetime.timedelta(days=settings.POLL_RETENTION_DAYS)
+            polls, _ = PollParticipant.objects.filter(
+                Q(poll__closed_at__lt=poll_cutoff) | Q(poll__deadline__lt=poll_cutoff)
+            ).delete()
             # Former contact persons: entries deleted from the directory long enough ago
             # leave nothing behind in the change history either.
             former = HistoricalContactPerson.objects.filter(
@@ -51,6 +64,7 @@ class Command(BaseCommand):
             f"{errors} mail errors, {tasks} task records, {history} history records "
             f"of former contact persons, {proposals} proposed substitutes and {requests} requests "
             "to take part of past meetings, "
+            f"{polls} poll participations, answers and notices of closed polls, "
             f"{files} mail files removed"
         )
 

@@ -1,0 +1,235 @@
+"""The office's date poll for an announced meeting: open it, choose who is asked, send,
+remind, follow the results live, fix the date."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from common.staff import staff_required
+from meetings.emails import poll_mail
+from meetings.models import DatePoll, Invitation, Meeting, PollSlot
+from meetings.polls import (
+    add_participants,
+    choose_slot,
+    open_poll,
+    outside_period,
+    poll_results,
+    reminder_recipients,
+    send_poll,
+    send_poll_reminders,
+)
+from meetings.services import objectors, propose_invitees
+from office.forms import PollForm, SlotFormSet
+from office.rounds import proposal_groups
+from organisations.models import ContactPerson
+
+
+def meeting_of(slug: str) -> Meeting:
+    return get_object_or_404(Meeting.objects.for_list(), slug=slug)
+
+
+def poll_of(slug: str) -> DatePoll:
+    return get_object_or_404(DatePoll.objects.select_related("meeting__theme"), meeting__slug=slug)
+
+
+@staff_required
+def poll_page(request, slug):
+    """Without a poll: the form that opens one. With one: who is asked, sending, the results."""
+    meeting = meeting_of(slug)
+    poll = DatePoll.objects.filter(meeting=meeting).select_related("chosen_slot").first()
+    if poll is None:
+        return open_page(request, meeting)
+    asked = poll.participants.values("contact_id")
+    query = request.GET.get("suche", "").strip()[:200]
+    found = []
+    if query and poll.is_open:
+        found = (
+            ContactPerson.objects.filter(
+                Q(name__icontains=query)
+                | Q(email__icontains=query)
+                | Q(organisation__name__icontains=query)
+            )
+            .exclude(pk__in=asked)
+            .select_related("organisation")[:20]
+        )
+    counts = poll.participants.aggregate(
+        total=Count("pk"),
+        draft=Count("pk", filter=Q(delivery="draft") | Q(delivery="failed")),
+        sent=Count("pk", filter=Q(delivery="sent")),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+    )
+    context = {
+        "meeting": meeting,
+        "poll": poll,
+        "results": poll_results(poll),
+        "outside": outside_period(poll),
+        "counts": counts,
+        "unanswered": reminder_recipients(poll).select_related("contact__organisation"),
+        "proposals": proposal_groups(request, propose_invitees(meeting=meeting, already=asked))
+        if poll.is_open
+        else [],
+        "objectors": objectors(meeting=meeting) if poll.is_open else [],
+        "query": query,
+        "found": found,
+    }
+    template = "office/poll.html"
+    if request.htmx and request.htmx.target == "poll-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def open_page(request, meeting: Meeting):
+    form = PollForm(request.POST or None)
+    slots = SlotFormSet(request.POST or None, prefix="slots")
+    if request.method == "POST" and form.is_valid() and slots.is_valid():
+        spans = [slot.span() for slot in slots if slot.span() is not None]
+        try:
+            poll = open_poll(
+                meeting=meeting,
+                deadline=form.deadline_at(),
+                note=form.cleaned_data["note"],
+                slots=spans,
+                opened_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The date poll is open. Now choose who is asked, then send it.")
+            )
+            for slot in outside_period(poll):
+                messages.warning(
+                    request,
+                    _("%(slot)s lies outside the announced period (%(period)s).")
+                    % {"slot": slot.label, "period": meeting.planned_label},
+                )
+            return redirect("office:poll", slug=meeting.slug)
+    if not meeting.has_date and meeting.status == Meeting.Status.ANNOUNCED:
+        context = {"meeting": meeting, "form": form, "slots": slots}
+        return render(request, "office/poll_open.html", context)
+    messages.info(request, _("This meeting has a date already: it needs no date poll."))
+    return redirect("office:round", slug=meeting.slug)
+
+
+@staff_required
+@require_POST
+def poll_add(request, slug):
+    poll = poll_of(slug)
+    if not poll.is_open:
+        messages.error(request, _("The poll is closed."))
+        return redirect("office:poll", slug=slug)
+    added = 0
+    for reason in Invitation.Reason.values:
+        ids = [value for value in request.POST.getlist(reason) if value.isdigit()]
+        contacts = ContactPerson.objects.filter(pk__in=ids)
+        added += add_participants(poll=poll, contacts=contacts, reason=reason)
+    if added:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d person added to the poll; nothing has been sent yet.",
+                "%(count)d people added to the poll; nothing has been sent yet.",
+                added,
+            )
+            % {"count": added},
+        )
+    else:
+        messages.error(request, _("Please tick at least one person who is not asked yet."))
+    return redirect("office:poll", slug=slug)
+
+
+@staff_required
+def poll_send(request, slug):
+    """GET asks ("Sie senden jetzt …"), POST queues the mails."""
+    poll = poll_of(slug)
+    waiting = poll.participants.exclude(delivery__in=["queued", "sent"])
+    if request.method == "POST":
+        try:
+            count = send_poll(poll=poll, sent_by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d mail is being sent.", "%(count)d mails are being sent.", count)
+                % {"count": count},
+            )
+        return redirect("office:poll", slug=slug)
+    context = {"meeting": poll.meeting, "poll": poll, "count": waiting.count(), "kind": "send"}
+    return render(request, "office/poll_confirm.html", context)
+
+
+@staff_required
+def poll_remind(request, slug):
+    """GET shows who is reminded and the mail; POST sends (never twice a day to a person)."""
+    poll = poll_of(slug)
+    if request.method == "POST":
+        try:
+            count = send_poll_reminders(poll=poll, sent_by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d reminder is being sent.",
+                    "%(count)d reminders are being sent.",
+                    count,
+                )
+                % {"count": count},
+            )
+        return redirect("office:poll", slug=slug)
+    recipients = list(reminder_recipients(poll).select_related("contact__organisation"))
+    preview = None
+    if recipients:
+        preview = poll_mail(recipients[0], "poll_reminder", "<preview@netzwerk>")
+    context = {
+        "meeting": poll.meeting,
+        "poll": poll,
+        "count": len(recipients),
+        "recipients": recipients,
+        "preview": preview,
+        "kind": "remind",
+        "today": timezone.localdate(),
+    }
+    return render(request, "office/poll_confirm.html", context)
+
+
+@staff_required
+def poll_choose(request, slug, pk):
+    """GET asks once; POST fixes the date and leads to the pre-filled invitation round."""
+    poll = poll_of(slug)
+    slot = get_object_or_404(PollSlot, poll=poll, pk=pk)
+    if request.method == "POST":
+        try:
+            added = choose_slot(poll=poll, slot=slot, chosen_by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("office:poll", slug=slug)
+        messages.success(
+            request,
+            ngettext(
+                "The date is fixed: %(slot)s. Everyone asked is being told; %(count)d person "
+                "is noted for the invitation round.",
+                "The date is fixed: %(slot)s. Everyone asked is being told; %(count)d people "
+                "are noted for the invitation round.",
+                added,
+            )
+            % {"slot": slot.label, "count": added},
+        )
+        return redirect("office:round", slug=slug)
+    result = next(r for r in poll_results(poll)["slots"] if r.slot.pk == slot.pk)
+    context = {
+        "meeting": poll.meeting,
+        "poll": poll,
+        "slot": slot,
+        "result": result,
+        "told": poll.participants.filter(delivery="sent").count(),
+        "kind": "choose",
+    }
+    return render(request, "office/poll_confirm.html", context)
