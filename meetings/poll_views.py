@@ -50,7 +50,7 @@ def poll_answer(request, token):
             else:
                 messages.success(request, _("Thank you, your answer has been saved."))
                 return redirect(request.path)
-    results = {result.slot.pk: result for result in poll_results(poll)["slots"]}
+    results = {result.slot.pk: result for result in poll_results(poll, slots)["slots"]}
     context = {
         "participant": participant,
         "poll": poll,

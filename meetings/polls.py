@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.security import log_event
 from meetings.models import DatePoll, Meeting, PollAnswer, PollNotice, PollParticipant, PollSlot
-from meetings.services import add_invitations
+from meetings.services import add_invitations, stuck
 from meetings.tasks import deliver_poll_mails, deliver_poll_notices, queue_in_batches
 from organisations.models import Organisation
 
@@ -84,12 +85,15 @@ def add_participants(*, poll: DatePoll, contacts, reason: str) -> int:
 
 
 def send_poll(*, poll: DatePoll, sent_by) -> int:
-    """Queue one mail per participant not sent yet (or failed); row locks make a second click
-    find nothing left. Returns how many were queued."""
+    """Queue one mail per participant not sent yet (failed, or stuck after a worker died);
+    row locks make a second click find nothing left. Returns how many were queued."""
     if not poll.is_open:
         raise ValidationError(_("The poll is closed."))
     with transaction.atomic():
-        waiting = poll.participants.exclude(delivery__in=["queued", "sent"]).select_for_update()
+        # Not sent yet, failed, or queued so long ago that its worker must have died.
+        waiting = poll.participants.filter(
+            Q(delivery__in=["draft", "failed"]) | stuck()
+        ).select_for_update()
         ids = list(waiting.values_list("pk", flat=True))
         PollParticipant.objects.filter(pk__in=ids).update(
             delivery=PollParticipant.Delivery.QUEUED,
@@ -180,11 +184,11 @@ class SlotResult:
         return (len(self.organisations), self.core_complete, -self.maybe)
 
 
-def poll_results(poll: DatePoll) -> dict:
+def poll_results(poll: DatePoll, slots=None) -> dict:
     """Per slot: the organisations that can come (each once, however many of its people
     answer), people per answer, the core-circle organisations that cannot; the best slots
-    (more than one: a tie); who has not answered. Three queries whatever the size."""
-    slots = {slot.pk: SlotResult(slot) for slot in poll.slots.all()}
+    (more than one: a tie). Three queries whatever the size (two, given the `slots`)."""
+    slots = {slot.pk: SlotResult(slot) for slot in (poll.slots.all() if slots is None else slots)}
     answers = PollAnswer.objects.filter(slot__poll=poll).values_list(
         "slot_id", "choice", "participant__contact__organisation_id"
     )

@@ -23,7 +23,7 @@ from meetings.polls import (
     send_poll,
     send_poll_reminders,
 )
-from meetings.services import objectors, propose_invitees
+from meetings.services import objectors, propose_invitees, stuck
 from office.forms import PollForm, SlotFormSet
 from office.rounds import proposal_groups
 from organisations.models import ContactPerson
@@ -59,7 +59,7 @@ def poll_page(request, slug):
         )
     counts = poll.participants.aggregate(
         total=Count("pk"),
-        draft=Count("pk", filter=Q(delivery="draft") | Q(delivery="failed")),
+        draft=Count("pk", filter=Q(delivery__in=["draft", "failed"]) | stuck()),
         sent=Count("pk", filter=Q(delivery="sent")),
         answered=Count("pk", filter=Q(answered_at__isnull=False)),
     )
@@ -102,13 +102,7 @@ def open_page(request, meeting: Meeting):
             messages.success(
                 request, _("The date poll is open. Now choose who is asked, then send it.")
             )
-            for slot in outside_period(poll):
-                messages.warning(
-                    request,
-                    _("%(slot)s lies outside the announced period (%(period)s).")
-                    % {"slot": slot.label, "period": meeting.planned_label},
-                )
-            return redirect("office:poll", slug=meeting.slug)
+            return redirect("office:poll", slug=poll.meeting.slug)
     if not meeting.has_date and meeting.status == Meeting.Status.ANNOUNCED:
         context = {"meeting": meeting, "form": form, "slots": slots}
         return render(request, "office/poll_open.html", context)
@@ -147,7 +141,7 @@ def poll_add(request, slug):
 def poll_send(request, slug):
     """GET asks ("Sie senden jetzt …"), POST queues the mails."""
     poll = poll_of(slug)
-    waiting = poll.participants.exclude(delivery__in=["queued", "sent"])
+    waiting = poll.participants.filter(Q(delivery__in=["draft", "failed"]) | stuck())
     if request.method == "POST":
         try:
             count = send_poll(poll=poll, sent_by=request.user)
