@@ -52,7 +52,7 @@ class MeetingQuerySet(models.QuerySet):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return self.for_list().annotate(
+        return self.for_list().select_related("poll").annotate(
             noted=Count("invitations", filter=noted),
             invited=Count("invitations", filter=~noted),
             unanswered=Count("invitations", filter=~noted & Q(invitations__answer="open")),
@@ -276,6 +276,8 @@ class Meeting(models.Model):
             if getattr(self, "requests", 0)
             else []
         )
+        if not self.has_date and self.status == self.Status.ANNOUNCED:
+            requests = [*self.date_tasks(now), *requests]
         if not self.invited:
             return [_("not invited yet"), *requests], deadline or self.sort_at
         if deadline is not None and deadline <= now and self.unanswered:
@@ -299,6 +301,20 @@ class Meeting(models.Model):
                 *requests,
             ], deadline
         return requests, (deadline or self.sort_at) if requests else None
+
+    def date_tasks(self, now: datetime.datetime) -> list[str]:
+        """For a meeting announced without a date: where finding the date stands."""
+        poll = getattr(self, "poll", None)  # for_office() reads it along
+        if poll is None:
+            return [_("no date yet: open a date poll")]
+        if poll.closed_at is None and poll.deadline <= now:
+            return [_("date poll over: fix the date")]
+        if poll.closed_at is None:
+            return [
+                _("date poll running until %(date)s")
+                % {"date": date_format(timezone.localtime(poll.deadline), "j. F Y")}
+            ]
+        return []
 
     @property
     def open_for_invitations(self) -> bool:

@@ -522,3 +522,24 @@ def test_poll_answers_are_exported_erased_and_removed_after_the_poll(poll, setti
         call_command("retention", verbosity=0)
     assert not PollParticipant.objects.exists()
     assert PollSlot.objects.filter(poll=poll).exists()  # the dates themselves are no one's data
+
+
+def test_the_office_home_says_where_finding_the_date_stands(staff, staff_user, poll, db):
+    MeetingFactory(
+        title="Frauen und Familien",
+        status="announced",
+        starts_at=None,
+        ends_at=None,
+        period_year=2027,
+        period_quarter=2,
+    )
+
+    home = " ".join(staff.get("/geschaeftsstelle/").text.split())
+    with time_machine.travel(datetime.datetime(2027, 1, 20, 9, tzinfo=ZONE)):
+        office = Client()
+        office.force_login(staff_user)  # the first session has run out by then
+        later = " ".join(office.get("/geschaeftsstelle/").text.split())
+
+    assert "noch kein Termin: Terminabstimmung eröffnen" in home
+    assert "Terminabstimmung läuft bis 15. Januar 2027" in home
+    assert "Terminabstimmung vorbei: Termin festlegen" in later
