@@ -15,8 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.security import log_event
-from meetings.models import DatePoll, Meeting, PollAnswer, PollNotice, PollParticipant, PollSlot
-from meetings.services import add_invitations, stuck
+from meetings.models import (
+    DatePoll,
+    Invitation,
+    Meeting,
+    PollAnswer,
+    PollNotice,
+    PollParticipant,
+    PollSlot,
+)
+from meetings.services import add_invitations, contact_by_email, stuck, unique_slug
 from meetings.tasks import deliver_poll_mails, deliver_poll_notices, queue_in_batches
 from organisations.models import Organisation
 
@@ -82,6 +90,17 @@ def add_participants(*, poll: DatePoll, contacts, reason: str) -> int:
         participant.new_link()
     PollParticipant.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def ask_guest(*, poll: DatePoll, name: str, email: str, role: str, organisation) -> int:
+    """A guest asked on the spot, as for an invitation round: entered (visible to the office
+    and their organisation, which may be new) unless already there, then asked."""
+    with transaction.atomic():
+        if organisation.pk is None:
+            organisation.slug = unique_slug(organisation.name)
+            organisation.save()
+        contact = contact_by_email(organisation, name=name, email=email, role=role)
+        return add_participants(poll=poll, contacts=[contact], reason=Invitation.Reason.STAFF)
 
 
 def send_poll(*, poll: DatePoll, sent_by) -> int:

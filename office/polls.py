@@ -15,6 +15,7 @@ from meetings.emails import poll_mail
 from meetings.models import DatePoll, Invitation, Meeting, PollSlot
 from meetings.polls import (
     add_participants,
+    ask_guest,
     choose_slot,
     open_poll,
     outside_period,
@@ -24,7 +25,7 @@ from meetings.polls import (
     send_poll_reminders,
 )
 from meetings.services import objectors, propose_invitees, stuck
-from office.forms import PollForm, SlotFormSet
+from office.forms import GuestForm, PollForm, SlotFormSet
 from office.rounds import proposal_groups
 from organisations.models import ContactPerson
 
@@ -135,6 +136,35 @@ def poll_add(request, slug):
     else:
         messages.error(request, _("Please tick at least one person who is not asked yet."))
     return redirect("office:poll", slug=slug)
+
+
+@staff_required
+def poll_guest(request, slug):
+    """A guest asked on the spot (typically someone at a state agency), as for a round."""
+    poll = poll_of(slug)
+    form = GuestForm(request.POST or None)
+    if request.method == "POST" and poll.is_open and form.is_valid():
+        data = form.cleaned_data
+        added = ask_guest(
+            poll=poll,
+            name=data["name"],
+            email=data["email"],
+            role=data["role"],
+            organisation=data["organisation"],
+        )
+        if added:
+            messages.success(
+                request,
+                _("%(name)s has been added to the poll. Send the poll to ask them.")
+                % {"name": data["name"]},
+            )
+        else:
+            messages.info(
+                request, _("This person is already asked or does not receive invitations.")
+            )
+        return redirect("office:poll", slug=slug)
+    context = {"meeting": poll.meeting, "form": form, "poll": poll}
+    return render(request, "office/guest.html", context)
 
 
 @staff_required

@@ -38,6 +38,7 @@ urlpatterns = [
     path(f"{meeting}/anfragen/<int:pk>/loeschen/", requests.request_delete, name="request_delete"),
     path(f"{meeting}/abstimmung/", polls.poll_page, name="poll"),
     path(f"{meeting}/abstimmung/hinzufuegen/", polls.poll_add, name="poll_add"),
+    path(f"{meeting}/abstimmung/gast/", polls.poll_guest, name="poll_guest"),
     path(f"{meeting}/abstimmung/senden/", polls.poll_send, name="poll_send"),
     path(f"{meeting}/abstimmung/erinnern/", polls.poll_remind, name="poll_remind"),
     path(f"{meeting}/abstimmung/termin/<int:pk>/", polls.poll_choose, name="poll_choose"),

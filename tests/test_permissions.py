@@ -225,6 +225,18 @@ MATRIX = [
         [LOGIN, 403, 403, 403, 302],
     ),
     (
+        "office:poll_guest",
+        "get",
+        "/geschaeftsstelle/treffen/{announced}/abstimmung/gast/",
+        [LOGIN, 403, 403, 403, 200],
+    ),
+    (
+        "office:poll_guest",
+        "post",
+        "/geschaeftsstelle/treffen/{announced}/abstimmung/gast/",
+        [LOGIN, 403, 403, 403, 200],
+    ),
+    (
         "office:poll_send",
         "get",
         "/geschaeftsstelle/treffen/{announced}/abstimmung/senden/",

@@ -543,3 +543,24 @@ def test_the_office_home_says_where_finding_the_date_stands(staff, staff_user, p
     assert "noch kein Termin: Terminabstimmung eröffnen" in home
     assert "Terminabstimmung läuft bis 15. Januar 2027" in home
     assert "Terminabstimmung vorbei: Termin festlegen" in later
+
+
+def test_a_guest_is_asked_under_the_rules_of_any_guest(staff, poll):
+    url = f"/geschaeftsstelle/treffen/{poll.meeting.slug}/abstimmung/gast/"
+    SuppressedAddress.add("gesperrt@example.org")
+
+    staff.post(
+        url,
+        {"name": "Gina Gast", "email": "gina@rp.example.org", "new_organisation": "RP Stuttgart"},
+    )
+    refused = staff.post(
+        url,
+        {"name": "Sven Sperre", "email": "gesperrt@example.org", "new_organisation": "Amt"},
+        follow=True,
+    )
+
+    guest = PollParticipant.objects.get(contact__email="gina@rp.example.org")
+    assert (guest.reason, guest.contact.visibility) == ("staff", "staff")
+    assert guest.contact.organisation.kind == "state_agency"
+    assert "schon gefragt oder erhält keine Einladungen" in refused.text
+    assert not PollParticipant.objects.filter(contact__email="gesperrt@example.org").exists()
