@@ -52,11 +52,15 @@ class MeetingQuerySet(models.QuerySet):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return self.for_list().select_related("poll").annotate(
-            noted=Count("invitations", filter=noted),
-            invited=Count("invitations", filter=~noted),
-            unanswered=Count("invitations", filter=~noted & Q(invitations__answer="open")),
-            requests=Coalesce(Subquery(pending), 0),
+        return (
+            self.for_list()
+            .select_related("poll")
+            .annotate(
+                noted=Count("invitations", filter=noted),
+                invited=Count("invitations", filter=~noted),
+                unanswered=Count("invitations", filter=~noted & Q(invitations__answer="open")),
+                requests=Coalesce(Subquery(pending), 0),
+            )
         )
 
 
