@@ -120,3 +120,16 @@ def test_personal_links_never_reach_the_log(db, written_log, settings):
     assert "event=rate_limited" in text and "django.server" in text
     assert token not in text and token[:16] not in text
     assert "/einladung/…/" in text
+
+
+def test_date_poll_links_never_reach_the_log(db, written_log):
+    """Fails without the fix: the poll's links (/abstimmung/<token>/) were written whole."""
+    token = "a" * 64
+    Client(enforce_csrf_checks=True).post(f"/abstimmung/{token}/")  # 403, CSRF
+    Client().get(f"/abstimmung/{token}/")  # 404
+    logging.getLogger("django.server").info('"GET /abstimmung/%s/ HTTP/1.1" 200 512', token)
+
+    text = written_log.getvalue()
+    assert "Not Found" in text and "django.server" in text
+    assert token not in text and token[:16] not in text
+    assert "/abstimmung/…/" in text
