@@ -125,16 +125,24 @@ def sessions() -> dict:
 # names, so that each is looked for in every column and in the contacts the member may see.
 LONGEST_SEARCH = ["an", "er", "in", "el", "ar", "en", "ie", "on", "ra", "ma"]
 UNCACHED_SEARCH = "Verzeichnis, längste Suche (jede neu)"
+POLL_MEETING = "terminabstimmung-referenz"
 
 
 def pages() -> list[tuple[str, str, str]]:
     """(label, persona, path) of every page measured, from the reference data."""
-    from meetings.models import Meeting
+    from meetings.models import Meeting, PollParticipant
     from organisations.models import Organisation, Topic
 
     topic = Topic.objects.order_by("pk").first()
     organisation = Organisation.objects.filter(listed_publicly=True).order_by("-pk").first()
-    meeting = Meeting.objects.filter(is_public=True).upcoming().order_by("sort_at").first()
+    # A meeting with a date: the reference data's announced one (the poll's) has none.
+    meeting = (
+        Meeting.objects.filter(is_public=True, starts_at__isnull=False)
+        .upcoming()
+        .order_by("sort_at")
+        .first()
+    )
+    polled = PollParticipant.objects.filter(poll__meeting__slug=POLL_MEETING).order_by("pk")
     return [
         ("Verzeichnis", "member", "/organisationen/"),
         ("Verzeichnis gefiltert", "member", f"/organisationen/?topic={topic.slug}&kind=welfare"),
@@ -161,6 +169,13 @@ def pages() -> list[tuple[str, str, str]]:
             "/geschaeftsstelle/treffen/vernetzungstreffen-referenz-300/einladungen/senden/",
         ),
         ("Daten einer Person finden", "staff", "/geschaeftsstelle/personen/?email=a@b.example"),
+        # Rate limited per address (30/m): wrk.lua's 4,096 forwarded addresses keep it below.
+        ("Terminabstimmung (Antwortseite)", "visitor", polled.first().get_answer_url()),
+        (
+            "Terminabstimmung (Ergebnis, 300 Personen × 12 Termine)",
+            "staff",
+            f"/geschaeftsstelle/treffen/{POLL_MEETING}/abstimmung/",
+        ),
     ]
 
 

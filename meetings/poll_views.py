@@ -1,33 +1,44 @@
 """The participant's page of a date poll, reached from the personal link (no account)."""
 
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from common.security import rate_limited
+from common.security import over_limit
 from meetings.forms import PollAnswerForm
-from meetings.models import PollParticipant
-from meetings.polls import poll_results, record_poll_answer
+from meetings.models import PollAnswer, PollParticipant
+from meetings.polls import organisation_counts, record_poll_answer
 from meetings.services import object_to_invitations
 from organisations.models import SuppressedAddress
 
 
-def participant_for(token: str) -> PollParticipant:
-    return get_object_or_404(
-        PollParticipant.objects.by_token(token).select_related(
-            "poll__meeting__theme", "poll__chosen_slot", "contact__organisation"
-        )
+def participant_for(request, token: str) -> PollParticipant:
+    """The participant of a personal link. The rate limit counts what could serve guessing —
+    a link that opens nothing — and every change; a working link reads without that cost
+    (its token is 256 bits from a keyed hash: it cannot be guessed)."""
+    participant = (
+        PollParticipant.objects.by_token(token)
+        .select_related("poll__meeting__theme", "poll__chosen_slot", "contact__organisation")
+        .first()
     )
+    if participant is None or request.method == "POST":
+        limited = over_limit(request, "invitation_page")
+        if limited:
+            raise ImmediateHttpResponse(limited)
+    if participant is None:
+        raise Http404
+    return participant
 
 
 @never_cache
-@rate_limited("invitation_page")
 def poll_answer(request, token):
     """Each date: "passt", "notfalls", "passt nicht"; how many organisations can come per
     date, never who. GET changes nothing."""
-    participant = participant_for(token)
+    participant = participant_for(request, token)
     poll = participant.poll
     slots = list(poll.slots.all())
     answers = dict(participant.answers.values_list("slot_id", "choice"))
@@ -50,23 +61,24 @@ def poll_answer(request, token):
             else:
                 messages.success(request, _("Thank you, your answer has been saved."))
                 return redirect(request.path)
-    results = {result.slot.pk: result for result in poll_results(poll, slots)["slots"]}
+    counts = organisation_counts(poll)
     context = {
         "participant": participant,
         "poll": poll,
         "meeting": poll.meeting,
         "form": form,
-        "rows": [(slot, field, results[slot.pk]) for slot, field in form.slot_fields()],
+        "choices": PollAnswer.Choice.choices,
+        "rows": [(slot, field, counts.get(slot.pk, 0)) for slot, field in form.slot_fields()],
+        "answered": bool(answers),
         "objected": SuppressedAddress.contains(participant.contact.email),
     }
     return render(request, "meetings/poll_answer.html", context)
 
 
 @never_cache
-@rate_limited("invitation_page")
 def poll_objection(request, token):
     """Asked once, then no further invitations (nor polls); GET only asks."""
-    participant = participant_for(token)
+    participant = participant_for(request, token)
     if request.method != "POST":
         return render(request, "meetings/poll_objection.html", {"participant": participant})
     object_to_invitations(contact=participant.contact)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,7 +64,7 @@ def open_poll(
     return poll
 
 
-def outside_period(poll: DatePoll) -> list[PollSlot]:
+def outside_period(poll: DatePoll, slots=None) -> list[PollSlot]:
     """The slots that do not lie in the period the meeting was announced for (a warning)."""
     bounds = poll.meeting.period_bounds()
     if bounds is None:
@@ -72,7 +72,7 @@ def outside_period(poll: DatePoll) -> list[PollSlot]:
     first, last = bounds
     return [
         slot
-        for slot in poll.slots.all()
+        for slot in (poll.slots.all() if slots is None else slots)
         if not first <= timezone.localtime(slot.starts_at).date() <= last
     ]
 
@@ -185,7 +185,7 @@ def record_poll_answer(*, participant: PollParticipant, choices: dict[int, str],
 @dataclass
 class SlotResult:
     slot: PollSlot
-    organisations: set = field(default_factory=set)  # can come: "passt" or "notfalls"
+    organisations: int = 0  # that can come: "passt" or "notfalls", each once
     yes: int = 0
     maybe: int = 0
     no: int = 0
@@ -200,30 +200,53 @@ class SlotResult:
     def score(self) -> tuple:
         """The rule, in this order: most organisations, core circle complete, fewest
         "notfalls"."""
-        return (len(self.organisations), self.core_complete, -self.maybe)
+        return (self.organisations, self.core_complete, -self.maybe)
+
+
+CAN_COME = ~Q(choice=PollAnswer.Choice.NO)
+
+
+def organisation_counts(poll: DatePoll) -> dict[int, int]:
+    """Slot id → how many organisations can come (each once, however many of its people
+    answer), counted by the database: what a participant sees."""
+    return dict(
+        PollAnswer.objects.filter(CAN_COME, slot__poll=poll)
+        .values("slot")
+        .annotate(count=Count("participant__contact__organisation", distinct=True))
+        .values_list("slot", "count")
+    )
 
 
 def poll_results(poll: DatePoll, slots=None) -> dict:
     """Per slot: the organisations that can come (each once, however many of its people
     answer), people per answer, the core-circle organisations that cannot; the best slots
-    (more than one: a tie). Three queries whatever the size (two, given the `slots`)."""
+    (more than one: a tie). Counted by the database, four queries whatever the size (three,
+    given the `slots`)."""
     slots = {slot.pk: SlotResult(slot) for slot in (poll.slots.all() if slots is None else slots)}
-    answers = PollAnswer.objects.filter(slot__poll=poll).values_list(
-        "slot_id", "choice", "participant__contact__organisation_id"
+    answers = PollAnswer.objects.filter(slot__poll=poll)
+    figures = answers.values("slot").annotate(
+        yes=Count("pk", filter=Q(choice=PollAnswer.Choice.YES)),
+        maybe=Count("pk", filter=Q(choice=PollAnswer.Choice.MAYBE)),
+        no=Count("pk", filter=Q(choice=PollAnswer.Choice.NO)),
+        organisations=Count("participant__contact__organisation", distinct=True, filter=CAN_COME),
     )
-    for slot_id, choice, organisation_id in answers:
-        result = slots[slot_id]
-        setattr(result, choice, getattr(result, choice) + 1)
-        if choice != PollAnswer.Choice.NO:
-            result.organisations.add(organisation_id)
+    for row in figures:
+        result = slots[row["slot"]]
+        result.yes, result.maybe, result.no = row["yes"], row["maybe"], row["no"]
+        result.organisations = row["organisations"]
     core = dict(Organisation.objects.filter(in_core_circle=True).values_list("pk", "name"))
-    for result in slots.values():
+    coming = set(
+        answers.filter(CAN_COME, participant__contact__organisation__in=list(core))
+        .values_list("slot", "participant__contact__organisation")
+        .distinct()
+    )
+    for pk, result in slots.items():
         result.core_missing = sorted(
-            (name for pk, name in core.items() if pk not in result.organisations),
+            (name for organisation, name in core.items() if (pk, organisation) not in coming),
             key=str.casefold,
         )
     ranked = sorted(slots.values(), key=lambda result: result.score, reverse=True)
-    best = [r for r in ranked if ranked and r.score == ranked[0].score and r.organisations]
+    best = [r for r in ranked if r.score == ranked[0].score and r.organisations]
     for result in best:
         result.best = True
     return {"slots": list(slots.values()), "best": best, "core_count": len(core)}

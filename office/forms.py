@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meetings.forms import AnswerForm
 from meetings.models import Invitation, Meeting
@@ -124,10 +125,14 @@ class SlotForm(forms.Form):
         label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     starts = forms.TimeField(
-        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=pgettext_lazy("time span", "From"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
     )
     ends = forms.TimeField(
-        label=_("To"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=pgettext_lazy("time span", "To"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
     )
 
     def clean(self):

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from common.staff import staff_required
 from meetings.emails import poll_mail
@@ -40,48 +39,35 @@ def poll_of(slug: str) -> DatePoll:
 
 @staff_required
 def poll_page(request, slug):
-    """Without a poll: the form that opens one. With one: who is asked, sending, the results."""
+    """Without a poll: the form that opens one. With one: the results, live; who is asked is
+    chosen on a page of its own (poll_add)."""
     meeting = meeting_of(slug)
     poll = DatePoll.objects.filter(meeting=meeting).select_related("chosen_slot").first()
     if poll is None:
         return open_page(request, meeting)
-    asked = poll.participants.values("contact_id")
-    query = request.GET.get("suche", "").strip()[:200]
-    found = []
-    if query and poll.is_open:
-        found = (
-            ContactPerson.objects.filter(
-                Q(name__icontains=query)
-                | Q(email__icontains=query)
-                | Q(organisation__name__icontains=query)
-            )
-            .exclude(pk__in=asked)
-            .select_related("organisation")[:20]
-        )
-    counts = poll.participants.aggregate(
-        total=Count("pk"),
-        draft=Count("pk", filter=Q(delivery__in=["draft", "failed"]) | stuck()),
-        sent=Count("pk", filter=Q(delivery="sent")),
-        answered=Count("pk", filter=Q(answered_at__isnull=False)),
-    )
+    slots = list(poll.slots.all())
     context = {
         "meeting": meeting,
         "poll": poll,
-        "results": poll_results(poll),
-        "outside": outside_period(poll),
-        "counts": counts,
+        "results": poll_results(poll, slots),
+        "outside": outside_period(poll, slots),
+        "counts": participant_counts(poll),
         "unanswered": reminder_recipients(poll).select_related("contact__organisation"),
-        "proposals": proposal_groups(request, propose_invitees(meeting=meeting, already=asked))
-        if poll.is_open
-        else [],
-        "objectors": objectors(meeting=meeting) if poll.is_open else [],
-        "query": query,
-        "found": found,
+        "comments": poll.participants.exclude(comment="").select_related("contact__organisation"),
     }
     template = "office/poll.html"
     if request.htmx and request.htmx.target == "poll-results":
         template += "#results"
     return render(request, template, context)
+
+
+def participant_counts(poll: DatePoll) -> dict:
+    return poll.participants.aggregate(
+        total=Count("pk"),
+        draft=Count("pk", filter=Q(delivery__in=["draft", "failed"]) | stuck()),
+        sent=Count("pk", filter=Q(delivery="sent")),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+    )
 
 
 def open_page(request, meeting: Meeting):
@@ -112,12 +98,45 @@ def open_page(request, meeting: Meeting):
 
 
 @staff_required
-@require_POST
 def poll_add(request, slug):
+    """Who is asked: everyone so far with their mail's state; the core circle and those working
+    on the theme proposed with their reason (as for a round), anyone from the directory."""
     poll = poll_of(slug)
+    if request.method == "POST":
+        return add_ticked(request, poll)
+    meeting = poll.meeting
+    asked = poll.participants.values("contact_id")
+    query = request.GET.get("suche", "").strip()[:200]
+    found = []
+    if query and poll.is_open:
+        found = (
+            ContactPerson.objects.filter(
+                Q(name__icontains=query)
+                | Q(email__icontains=query)
+                | Q(organisation__name__icontains=query)
+            )
+            .exclude(pk__in=asked)
+            .select_related("organisation")[:20]
+        )
+    context = {
+        "meeting": meeting,
+        "poll": poll,
+        "counts": participant_counts(poll),
+        "participants": poll.participants.select_related("contact__organisation"),
+        "proposals": proposal_groups(request, propose_invitees(meeting=meeting, already=asked))
+        if poll.is_open
+        else [],
+        "objectors": objectors(meeting=meeting) if poll.is_open else [],
+        "query": query,
+        "found": found,
+    }
+    return render(request, "office/poll_people.html", context)
+
+
+def add_ticked(request, poll: DatePoll):
     if not poll.is_open:
         messages.error(request, _("The poll is closed."))
-        return redirect("office:poll", slug=slug)
+        return redirect("office:poll", slug=poll.meeting.slug)
     added = 0
     for reason in Invitation.Reason.values:
         ids = [value for value in request.POST.getlist(reason) if value.isdigit()]
@@ -135,7 +154,7 @@ def poll_add(request, slug):
         )
     else:
         messages.error(request, _("Please tick at least one person who is not asked yet."))
-    return redirect("office:poll", slug=slug)
+    return redirect("office:poll_add", slug=poll.meeting.slug)
 
 
 @staff_required

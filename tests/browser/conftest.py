@@ -68,6 +68,7 @@ def new_page(browser, live_server):
             base_url=live_server.url,
             viewport={"width": width, "height": 900},
             java_script_enabled=javascript,
+            locale="de-DE",
         )
         context.set_default_timeout(10_000)
         contexts.append(context)

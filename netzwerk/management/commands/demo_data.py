@@ -1,7 +1,9 @@
 """A believable demo network: `manage.py demo_data` (make run calls it on an empty database)."""
 
 import datetime
+import random
 import zoneinfo
+from collections import defaultdict
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -12,7 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from meetings.models import Meeting
+from meetings.models import Meeting, PollParticipant
+from meetings.polls import add_participants, open_poll, record_poll_answer
+from meetings.services import propose_invitees
 from organisations.models import ContactPerson, Organisation, Region, Topic
 
 # Who sees a demo contact, by position within the organisation.
@@ -391,6 +395,53 @@ ROLES = [
 DEMO_EDITOR_ORGANISATION = "Caritasverband Stuttgart"
 DEMO_OTHER_ORGANISATION = "Landesjugendring Baden-Württemberg"
 
+# The date poll of the youth meeting: weekday afternoons in the first quarter of 2027, each
+# with how likely (yes, maybe, no) a participant says "passt", "notfalls", "passt nicht".
+POLL_DAYS = [
+    (datetime.date(2027, 2, 16), (5, 2, 3)),
+    (datetime.date(2027, 2, 18), (7, 2, 1)),
+    (datetime.date(2027, 2, 24), (3, 3, 4)),
+    (datetime.date(2027, 3, 2), (6, 3, 1)),
+    (datetime.date(2027, 3, 4), (2, 2, 6)),
+]
+POLL_DEADLINE = datetime.date(2027, 2, 1)
+POLL_NOTE = (
+    "Das Treffen findet wieder im Hospitalhof Stuttgart statt (stufenloser Zugang). Sobald der "
+    "Termin feststeht, erhalten Sie die Einladung mit Tagesordnung."
+)
+POLL_COMMENTS = [
+    "Ab 15 Uhr wäre es für uns leichter.",
+    "Wir kommen voraussichtlich zu zweit.",
+    "Im März sind bei uns viele im Urlaub, der Februar passt besser.",
+]
+
+
+def poll_schedule(
+    now: datetime.datetime,
+) -> tuple[datetime.datetime, list[tuple[datetime.datetime, datetime.datetime]]]:
+    """The poll's answer deadline and its slots ((start, end) pairs, 14:00–17:00 in the
+    project's time zone): the deadline in 30 days, at the latest on POLL_DEADLINE. Run when
+    that is less than a week away, everything moves on by 52 weeks (the same weekdays) until
+    the deadline lies ahead again and before every slot."""
+    zone = timezone.get_current_timezone()
+    shift = datetime.timedelta(0)
+
+    def evening(day: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(day, datetime.time(23, 59), zone)
+
+    while evening(POLL_DEADLINE + shift) < now + datetime.timedelta(days=7):
+        shift += datetime.timedelta(weeks=52)
+    in_30_days = timezone.localdate(now) + datetime.timedelta(days=30)
+    deadline = min(evening(in_30_days), evening(POLL_DEADLINE + shift))
+    slots = [
+        (
+            datetime.datetime.combine(day + shift, datetime.time(14), zone),
+            datetime.datetime.combine(day + shift, datetime.time(17), zone),
+        )
+        for day, _weights in POLL_DAYS
+    ]
+    return deadline, slots
+
 
 class Command(BaseCommand):
     help = "Create a demo network with organisations, contact persons and demo logins."
@@ -514,6 +565,8 @@ class Command(BaseCommand):
 
     def create_meetings(self):
         zone = zoneinfo.ZoneInfo("Europe/Berlin")
+        poll_deadline, poll_slots = poll_schedule(timezone.now())
+        poll_start = timezone.localtime(poll_slots[0][0])
         topics = {topic.name: topic for topic in Topic.objects.all()}
         stuttgart = {
             "venue_name": "Haus der Katholischen Kirche",
@@ -568,10 +621,10 @@ class Command(BaseCommand):
                 "Vernetzungstreffen Kinder und Jugendliche",
                 "Kinder und Jugendliche",
                 {
-                    "status": Meeting.Status.SCHEDULED,
-                    "starts_at": datetime.datetime(2027, 1, 21, 14, tzinfo=zone),
-                    "ends_at": datetime.datetime(2027, 1, 21, 17, tzinfo=zone),
-                    "answer_deadline": datetime.datetime(2027, 1, 14, 23, 59, tzinfo=zone),
+                    # "1. Quartal 2027": the date is still being found by a poll (create_poll).
+                    "status": Meeting.Status.ANNOUNCED,
+                    "period_year": poll_start.year,
+                    "period_quarter": (poll_start.month - 1) // 3 + 1,
                     "venue_name": "Hospitalhof Stuttgart",
                     "venue_address": "Büchsenstraße 33, 70174 Stuttgart",
                     "step_free": True,
@@ -596,6 +649,36 @@ class Command(BaseCommand):
             )
             meeting.full_clean()
             meeting.save()
+            if theme == "Kinder und Jugendliche":
+                self.create_poll(meeting, poll_deadline, poll_slots)
+
+    def create_poll(self, meeting, deadline, slots):
+        """The office's date poll: those the round would propose are asked, the poll counts as
+        sent (a demo sends no mail), and about half of them have answered."""
+        staff = get_user_model().objects.get(email="staff@example.org")
+        poll = open_poll(
+            meeting=meeting, deadline=deadline, note=POLL_NOTE, slots=slots, opened_by=staff
+        )
+        by_reason = defaultdict(list)
+        asked = poll.participants.values("contact_id")
+        for contact, reason in propose_invitees(meeting=meeting, already=asked):
+            by_reason[reason].append(contact)
+        for reason, contacts in by_reason.items():
+            add_participants(poll=poll, contacts=contacts, reason=reason)
+        now = timezone.now()
+        poll.participants.update(
+            delivery=PollParticipant.Delivery.SENT, queued_at=now, sent_at=now, attempts=1
+        )
+        rng = random.Random(2027)
+        slot_ids = list(poll.slots.values_list("pk", flat=True))
+        participants = list(poll.participants.select_related("poll").order_by("pk"))
+        for participant in rng.sample(participants, len(participants) // 2):
+            choices = {
+                slot: rng.choices(["yes", "maybe", "no"], weights=weights)[0]
+                for slot, (_day, weights) in zip(slot_ids, POLL_DAYS, strict=True)
+            }
+            comment = rng.choice(POLL_COMMENTS) if rng.random() < 0.25 else ""
+            record_poll_answer(participant=participant, choices=choices, comment=comment)
 
     def create_user(self, email, first_name, last_name, is_staff=False):
         user = get_user_model().objects.create_user(

@@ -2,7 +2,10 @@
 
 Default size: 2,000 organisations, 10,000 contact persons, all topics and regions, 300 meetings
 over several years and 20,000 invitations with answers; one meeting has 300 invitations (the
-staff answers page is measured on it). Runs on an empty database only.
+staff answers page is measured on it). Besides, one meeting announced for the first quarter of
+next year with an open date poll: 12 dates, 300 people asked (the core circle first), each of
+whom has answered for every date (the poll's pages are measured on it). Runs on an empty
+database only.
 """
 
 import datetime
@@ -12,9 +15,18 @@ import zoneinfo
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from meetings.models import Invitation, Meeting, personal_token
+from meetings.models import (
+    Invitation,
+    Meeting,
+    PollAnswer,
+    PollParticipant,
+    personal_token,
+    token_hash,
+)
+from meetings.polls import open_poll
 from netzwerk.management.commands.demo_data import FIRST_NAMES, LAST_NAMES, ROLES, TOPICS
 from organisations.models import ContactPerson, Organisation, Region, Topic, sort_key
 
@@ -27,6 +39,7 @@ KINDS_OF_WORK = [
     "Asylarbeitskreis", "Frauenberatung", "Integrationsmanagement", "Sprachcafé", "Bildungswerk",
 ]  # fmt: skip
 THEMED_MEETING = "Vernetzungstreffen Referenz 300"
+POLL_MEETING = "Terminabstimmung Referenz"
 
 
 class Command(BaseCommand):
@@ -38,6 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("--contacts-per-organisation", type=int, default=5)
         parser.add_argument("--meetings", type=int, default=300)
         parser.add_argument("--invitations", type=int, default=20000)
+        parser.add_argument("--poll-participants", type=int, default=300)
 
     def handle(self, *args, **options):
         if Organisation.objects.exists():
@@ -49,9 +63,13 @@ class Command(BaseCommand):
             contacts = self.contacts(rng, organisations, options["contacts_per_organisation"])
             meetings = self.meetings(rng, options["meetings"], topics)
             invitations = self.invitations(rng, meetings, contacts, options["invitations"])
+            asked = self.poll(rng, topics, organisations, contacts, options["poll_participants"])
         self.stdout.write(
             f"{len(organisations)} organisations, {len(contacts)} contact persons, "
             f"{len(meetings)} meetings, {invitations} invitations (seed {options['seed']})"
+        )
+        self.stdout.write(
+            f"Date poll {slugify(POLL_MEETING)}: 12 dates, {asked} people asked, all answered"
         )
 
     def topics(self):
@@ -181,3 +199,83 @@ class Command(BaseCommand):
                 )
         Invitation.objects.bulk_create(rows, batch_size=2000)
         return len(rows)
+
+    def poll(self, rng, topics, organisations, contacts, count) -> int:
+        """An announced meeting of the next year's first quarter with an open date poll of 12
+        weekday afternoons: `count` people asked (the core circle's first, then others the office
+        added), sent, every one of them answered for every date. Returns how many were asked."""
+        year = timezone.localdate().year + 1
+        meeting = Meeting.objects.create(
+            title=POLL_MEETING,
+            slug=slugify(POLL_MEETING),
+            theme=topics[0],
+            status=Meeting.Status.ANNOUNCED,
+            period_year=year,
+            period_quarter=1,
+            description=f"Offenes Vernetzungstreffen zum Thema {topics[0].name}.",
+        )
+        zone = timezone.get_current_timezone()
+        first = datetime.date(year, 1, 12)
+        first += datetime.timedelta(days=(1 - first.weekday()) % 7)  # a Tuesday
+        days = [
+            first + datetime.timedelta(weeks=week, days=day)
+            for week in range(4)
+            for day in range(3)
+        ]
+        slots = [
+            (
+                datetime.datetime.combine(day, datetime.time(14), zone),
+                datetime.datetime.combine(day, datetime.time(17), zone),
+            )
+            for day in days
+        ]
+        now = timezone.now()
+        # Ahead and before the first date, whenever in the year the data is built.
+        deadline = min(now + datetime.timedelta(days=30), slots[0][0] - datetime.timedelta(days=7))
+        poll = open_poll(
+            meeting=meeting,
+            deadline=deadline,
+            note="Bitte geben Sie für jeden Termin an, ob er Ihnen passt.",
+            slots=slots,
+            opened_by=None,
+        )
+        core = {org.pk for org in organisations if org.in_core_circle}
+        willing = [contact for contact in contacts if contact.receives_invitations]
+        in_core = [contact for contact in willing if contact.organisation_id in core]
+        others = [contact for contact in willing if contact.organisation_id not in core]
+        count = min(count, len(willing))
+        asked = in_core[:count] + rng.sample(others, max(0, count - len(in_core)))
+        participants = []
+        for contact in asked:
+            nonce = f"{rng.getrandbits(128):032x}"
+            participants.append(
+                PollParticipant(
+                    poll=poll,
+                    contact_id=contact.pk,
+                    reason="core_circle" if contact.organisation_id in core else "staff",
+                    nonce=nonce,
+                    token_hash=token_hash(personal_token(nonce, "poll")),
+                    delivery=PollParticipant.Delivery.SENT,
+                    attempts=1,
+                    queued_at=now,
+                    sent_at=now,
+                    answered_at=now,
+                )
+            )
+        participants = PollParticipant.objects.bulk_create(participants)
+        # Each date draws its own mix of "passt", "notfalls" and "passt nicht".
+        weights = [(rng.randint(2, 8), rng.randint(1, 4), rng.randint(1, 5)) for _slot in slots]
+        slot_ids = list(poll.slots.values_list("pk", flat=True))
+        PollAnswer.objects.bulk_create(
+            (
+                PollAnswer(
+                    participant_id=participant.pk,
+                    slot_id=slot,
+                    choice=rng.choices(["yes", "maybe", "no"], weights=mix)[0],
+                )
+                for participant in participants
+                for slot, mix in zip(slot_ids, weights, strict=True)
+            ),
+            batch_size=2000,
+        )
+        return len(participants)
