@@ -796,11 +796,13 @@ class PollParticipantQuerySet(models.QuerySet):
     def by_token(self, token: str) -> PollParticipantQuerySet:
         """The participant a link is for, unless revoked or expired (all give the same 404)."""
         now = timezone.now()
+        # A filter, not exclude(): across the relation, exclude() makes a subquery.
         return self.filter(
+            Q(poll__closed_at__isnull=True) | Q(poll__closed_at__gte=now - POLL_LINK_GRACE),
             token_hash=token_hash(token),
             revoked_at__isnull=True,
             poll__deadline__gte=now - POLL_LINK_GRACE,
-        ).exclude(poll__closed_at__lt=now - POLL_LINK_GRACE)
+        )
 
 
 class PollParticipant(MailState):
