@@ -268,22 +268,21 @@ class Meeting(models.Model):
                 tasks.append(_("add the minutes"))
             return tasks, self.until if tasks else None
         deadline = self.answer_deadline or self.starts_at
-        requests = (
-            [
+        # Beside what the round needs: where finding the date stands, requests to take part.
+        beside = []
+        if not self.has_date and self.status == self.Status.ANNOUNCED:
+            beside += self.date_tasks(now)
+        if getattr(self, "requests", 0):
+            beside.append(
                 ngettext(
                     "%(count)d request to take part",
                     "%(count)d requests to take part",
                     self.requests,
                 )
                 % {"count": self.requests}
-            ]
-            if getattr(self, "requests", 0)
-            else []
-        )
-        if not self.has_date and self.status == self.Status.ANNOUNCED:
-            requests = [*self.date_tasks(now), *requests]
+            )
         if not self.invited:
-            return [_("not invited yet"), *requests], deadline or self.sort_at
+            return [_("not invited yet"), *beside], deadline or self.sort_at
         if deadline is not None and deadline <= now and self.unanswered:
             return [
                 ngettext(
@@ -292,7 +291,7 @@ class Meeting(models.Model):
                     self.unanswered,
                 )
                 % {"count": self.unanswered},
-                *requests,
+                *beside,
             ], self.starts_at
         if self.unanswered:
             return [
@@ -302,9 +301,9 @@ class Meeting(models.Model):
                     self.unanswered,
                 )
                 % {"count": self.unanswered},
-                *requests,
+                *beside,
             ], deadline
-        return requests, (deadline or self.sort_at) if requests else None
+        return beside, (deadline or self.sort_at) if beside else None
 
     def date_tasks(self, now: datetime.datetime) -> list[str]:
         """For a meeting announced without a date: where finding the date stands."""
@@ -493,7 +492,32 @@ class MailState(models.Model):
         self.save(update_fields=["attempts", "delivery", "sent_at", "delivery_error", *also])
 
 
-class Invitation(MailState):
+class PersonalLink:
+    """A record reached by a personal link (an invitation, a poll's participant): a random
+    nonce, of which only the keyed token's hash is looked up (`nonce` and `token_hash`
+    fields on the model)."""
+
+    link_purpose, answer_view = "invitation", "invitation_answer"
+
+    def save(self, *args, **kwargs):
+        if not self.nonce:
+            self.new_link()
+        super().save(*args, **kwargs)
+
+    def new_link(self) -> None:
+        """A fresh personal link (also how a link is revoked)."""
+        self.nonce = secrets.token_hex(16)
+        self.token_hash = token_hash(personal_token(self.nonce, self.link_purpose))
+
+    @property
+    def token(self) -> str:
+        return personal_token(self.nonce, self.link_purpose)
+
+    def get_answer_url(self) -> str:
+        return reverse(self.answer_view, args=[self.token])
+
+
+class Invitation(PersonalLink, MailState):
     class Reason(models.TextChoices):
         CORE_CIRCLE = "core_circle", _("core circle")
         THEME = "theme", _("works on the theme")
@@ -576,27 +600,10 @@ class Invitation(MailState):
     def __str__(self) -> str:
         return f"{self.contact.name}: {self.meeting}"
 
-    def save(self, *args, **kwargs):
-        if not self.nonce:
-            self.new_link()
-        super().save(*args, **kwargs)
-
     def mark_sent(self, *also: str) -> None:
         """The invitee now has the meeting as it stands (for offering change notices later)."""
         self.notified_sequence = self.meeting.sequence
         super().mark_sent("notified_sequence", *also)
-
-    def new_link(self) -> None:
-        """Give the invitation a fresh personal link (also how a link is revoked)."""
-        self.nonce = secrets.token_hex(16)
-        self.token_hash = token_hash(personal_token(self.nonce))
-
-    @property
-    def token(self) -> str:
-        return personal_token(self.nonce)
-
-    def get_answer_url(self) -> str:
-        return reverse("invitation_answer", args=[self.token])
 
     @property
     def answer_open(self) -> bool:
@@ -805,8 +812,10 @@ class PollParticipantQuerySet(models.QuerySet):
         )
 
 
-class PollParticipant(MailState):
+class PollParticipant(PersonalLink, MailState):
     """A person asked in a poll, with their personal link; the mail state is the poll's mail."""
+
+    link_purpose, answer_view = "poll", "poll_answer"
 
     poll = models.ForeignKey(
         DatePoll, verbose_name=_("date poll"), related_name="participants", on_delete=models.CASCADE
@@ -840,22 +849,6 @@ class PollParticipant(MailState):
 
     def __str__(self) -> str:
         return f"{self.contact.name}: {self.poll}"
-
-    def save(self, *args, **kwargs):
-        if not self.nonce:
-            self.new_link()
-        super().save(*args, **kwargs)
-
-    def new_link(self) -> None:
-        self.nonce = secrets.token_hex(16)
-        self.token_hash = token_hash(personal_token(self.nonce, "poll"))
-
-    @property
-    def token(self) -> str:
-        return personal_token(self.nonce, "poll")
-
-    def get_answer_url(self) -> str:
-        return reverse("poll_answer", args=[self.token])
 
 
 class PollAnswer(models.Model):

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from common.staff import staff_required
 from meetings.emails import poll_mail
-from meetings.models import DatePoll, Invitation, Meeting, PollSlot
+from meetings.models import DatePoll, Meeting, PollSlot
 from meetings.polls import (
     add_participants,
     ask_guest,
@@ -25,8 +25,7 @@ from meetings.polls import (
 )
 from meetings.services import objectors, propose_invitees, stuck
 from office.forms import GuestForm, PollForm, SlotFormSet
-from office.rounds import proposal_groups
-from organisations.models import ContactPerson
+from office.rounds import directory_search, proposal_groups, ticked
 
 
 def meeting_of(slug: str) -> Meeting:
@@ -107,17 +106,7 @@ def poll_add(request, slug):
     meeting = poll.meeting
     asked = poll.participants.values("contact_id")
     query = request.GET.get("suche", "").strip()[:200]
-    found = []
-    if query and poll.is_open:
-        found = (
-            ContactPerson.objects.filter(
-                Q(name__icontains=query)
-                | Q(email__icontains=query)
-                | Q(organisation__name__icontains=query)
-            )
-            .exclude(pk__in=asked)
-            .select_related("organisation")[:20]
-        )
+    found = directory_search(query, exclude=asked) if query and poll.is_open else []
     context = {
         "meeting": meeting,
         "poll": poll,
@@ -137,11 +126,10 @@ def add_ticked(request, poll: DatePoll):
     if not poll.is_open:
         messages.error(request, _("The poll is closed."))
         return redirect("office:poll", slug=poll.meeting.slug)
-    added = 0
-    for reason in Invitation.Reason.values:
-        ids = [value for value in request.POST.getlist(reason) if value.isdigit()]
-        contacts = ContactPerson.objects.filter(pk__in=ids)
-        added += add_participants(poll=poll, contacts=contacts, reason=reason)
+    added = sum(
+        add_participants(poll=poll, contacts=contacts, reason=reason)
+        for reason, contacts in ticked(request)
+    )
     if added:
         messages.success(
             request,

@@ -101,22 +101,33 @@ def proposal_groups(request, proposals) -> list[dict]:
     return list(groups.values())
 
 
+def directory_search(query: str, *, exclude):
+    """Up to 20 contact persons by name, address or organisation, leaving out `exclude` (the
+    contact ids already in the round or the poll)."""
+    return (
+        ContactPerson.objects.filter(
+            Q(name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(organisation__name__icontains=query)
+        )
+        .exclude(pk__in=exclude)
+        .select_related("organisation")[:20]
+    )
+
+
+def ticked(request):
+    """The contact persons ticked on a proposals or search form, by reason: (reason, contacts)."""
+    for reason in Invitation.Reason.values:
+        ids = [value for value in request.POST.getlist(reason) if value.isdigit()]
+        yield reason, ContactPerson.objects.filter(pk__in=ids)
+
+
 @staff_required
 def invitation_round(request, slug):
     meeting = get_object_or_404(Meeting.objects.for_list().select_related("poll"), slug=slug)
     query = request.GET.get("suche", "").strip()
-    found = []
-    if query:
-        invited = Invitation.objects.filter(meeting=meeting).values("contact_id")
-        found = (
-            ContactPerson.objects.filter(
-                Q(name__icontains=query)
-                | Q(email__icontains=query)
-                | Q(organisation__name__icontains=query)
-            )
-            .exclude(pk__in=invited)
-            .select_related("organisation")[:20]
-        )
+    invited = Invitation.objects.filter(meeting=meeting).values("contact_id")
+    found = directory_search(query, exclude=invited) if query else []
     invitations = (
         Invitation.objects.filter(meeting=meeting)
         .select_related("contact__organisation")
@@ -177,11 +188,10 @@ def invitation_round(request, slug):
 @require_POST
 def invitation_add(request, slug):
     meeting = get_object_or_404(Meeting, slug=slug)
-    added = 0
-    for reason in Invitation.Reason.values:
-        ids = [value for value in request.POST.getlist(reason) if value.isdigit()]
-        contacts = ContactPerson.objects.filter(pk__in=ids)
-        added += add_invitations(meeting=meeting, contacts=contacts, reason=reason)
+    added = sum(
+        add_invitations(meeting=meeting, contacts=contacts, reason=reason)
+        for reason, contacts in ticked(request)
+    )
     if added:
         messages.success(
             request,
