@@ -220,6 +220,12 @@ MATRIX = [
     ),
     (
         "office:poll_add",
+        "get",
+        "/geschaeftsstelle/treffen/{announced}/abstimmung/hinzufuegen/",
+        [LOGIN, 403, 403, 403, 200],
+    ),
+    (
+        "office:poll_add",
         "post",
         "/geschaeftsstelle/treffen/{announced}/abstimmung/hinzufuegen/",
         [LOGIN, 403, 403, 403, 302],
