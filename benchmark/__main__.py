@@ -41,7 +41,9 @@ def parse_args():
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--mails", type=int, default=500, help="invitations queued and sent")
+    parser.add_argument(
+        "--mails", type=int, default=500, help="invitations queued and sent (0: no sending)"
+    )
     parser.add_argument("--no-pages", action="store_true", help="measure sending only")
     parser.add_argument(
         "--only", default="", help="measure only the pages whose label contains this text"
@@ -486,6 +488,15 @@ def report(args, bare, rows, memory, sending) -> None:
             f"| {figures['p99']:.1f} | {figures['reference']:.0f} "
             f"| {figures['rate'] / figures['reference']:.2f} | {queries} |"
         )
+    if sending:
+        report_sending(args, sending)
+    print("\nGunicorn workers after the run (RSS / PSS MiB):")
+    for name, workers in memory.items():
+        figures = ", ".join(f"{rss:.0f} / {pss:.0f}" for rss, pss in workers)
+        print(f"- {name}: {figures}")
+
+
+def report_sending(args, sending: dict) -> None:
     print(
         f"\nQueue {args.mails} invitations (send button): "
         f"{sending['queue_seconds'] * 1000:.0f} ms\n"
@@ -497,10 +508,6 @@ def report(args, bare, rows, memory, sending) -> None:
         )
         + f"; worker / bare (mean) = {sending['worker_rate'] / sending['bare_rate']:.2f}"
     )
-    print("\nGunicorn workers after the run (RSS / PSS MiB):")
-    for name, workers in memory.items():
-        figures = ", ".join(f"{rss:.0f} / {pss:.0f}" for rss, pss in workers)
-        print(f"- {name}: {figures}")
 
 
 def main() -> None:
@@ -523,8 +530,10 @@ def main() -> None:
         )
         bare, rows = ([], []) if args.no_pages else measure_pages(args, personas, app, bare_server)
         memory = {"app": worker_memory(app), "bare view": worker_memory(bare_server)}
-        stack.enter_context(smtp_sink(logs / "smtp.log"))
-        sending = measure_sending(args, personas, logs / "worker.log")
+        sending = None
+        if args.mails:
+            stack.enter_context(smtp_sink(logs / "smtp.log"))
+            sending = measure_sending(args, personas, logs / "worker.log")
     report(args, bare, rows, memory, sending)
     print(f"\nServer logs: {logs}")
 

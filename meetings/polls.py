@@ -180,6 +180,8 @@ def record_poll_answer(*, participant: PollParticipant, choices: dict[int, str],
         participant.comment = comment.strip()
         participant.answered_at = timezone.now()
         participant.save(update_fields=["comment", "answered_at", "updated_at"])
+        # The poll's state changes with every answer: the answer pages' figures are cached by it.
+        DatePoll.objects.filter(pk=participant.poll_id).update(updated_at=participant.answered_at)
 
 
 @dataclass

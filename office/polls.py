@@ -3,15 +3,18 @@ remind, follow the results live, fix the date."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common.caching import change_versions
 from common.staff import staff_required
 from meetings.emails import poll_mail
-from meetings.models import DatePoll, Meeting, PollSlot
+from meetings.models import DatePoll, Meeting, PollParticipant, PollSlot
 from meetings.polls import (
     add_participants,
     ask_guest,
@@ -23,9 +26,10 @@ from meetings.polls import (
     send_poll,
     send_poll_reminders,
 )
-from meetings.services import objectors, propose_invitees, stuck
+from meetings.services import STUCK_AFTER, objectors, propose_invitees, stuck
 from office.forms import GuestForm, PollForm, SlotFormSet
 from office.rounds import directory_search, proposal_groups, ticked
+from organisations.models import ContactPerson, Organisation
 
 
 def meeting_of(slug: str) -> Meeting:
@@ -39,20 +43,34 @@ def poll_of(slug: str) -> DatePoll:
 @staff_required
 def poll_page(request, slug):
     """Without a poll: the form that opens one. With one: the results, live; who is asked is
-    chosen on a page of its own (poll_add)."""
-    meeting = meeting_of(slug)
-    poll = DatePoll.objects.filter(meeting=meeting).select_related("chosen_slot").first()
+    chosen on a page of its own (poll_add).
+
+    The results are rendered once and kept in the cache, keyed by the participants' figures,
+    the poll's state (which every answer touches), the meeting's, and the latest change to any
+    organisation or contact person (names, the core circle)."""
+    poll = DatePoll.objects.filter(meeting__slug=slug).select_related("meeting").order_by().first()
     if poll is None:
-        return open_page(request, meeting)
-    slots = list(poll.slots.all())
+        return open_page(request, meeting_of(slug))
+    meeting = poll.meeting
+    slots = SimpleLazyObject(lambda: list(poll.slots.all()))
+    counts = participant_counts(poll)
+    changed = ":".join(change_versions([Organisation, ContactPerson]))
     context = {
         "meeting": meeting,
         "poll": poll,
-        "results": poll_results(poll, slots),
-        "outside": outside_period(poll, slots),
-        "counts": participant_counts(poll),
-        "unanswered": reminder_recipients(poll).select_related("contact__organisation"),
-        "comments": poll.participants.exclude(comment="").select_related("contact__organisation"),
+        "results": SimpleLazyObject(lambda: poll_results(poll, slots)),
+        "outside": SimpleLazyObject(lambda: outside_period(poll, slots)),
+        "counts": counts,
+        "unanswered": SimpleLazyObject(
+            lambda: list(reminder_recipients(poll).select_related("contact__organisation"))
+        ),
+        "comments": SimpleLazyObject(
+            lambda: list(
+                poll.participants.exclude(comment="").select_related("contact__organisation")
+            )
+        ),
+        "results_key": f"{sorted(counts.items())}:{poll.updated_at.timestamp()}:{poll.is_open}:"
+        f"{meeting.updated_at.timestamp()}:{changed}:{request.LANGUAGE_CODE}",
     }
     template = "office/poll.html"
     if request.htmx and request.htmx.target == "poll-results":
@@ -61,12 +79,23 @@ def poll_page(request, slug):
 
 
 def participant_counts(poll: DatePoll) -> dict:
-    return poll.participants.aggregate(
-        total=Count("pk"),
-        draft=Count("pk", filter=Q(delivery__in=["draft", "failed"]) | stuck()),
-        sent=Count("pk", filter=Q(delivery="sent")),
-        answered=Count("pk", filter=Q(answered_at__isnull=False)),
-    )
+    """Who is asked, by the state of their mail and answer; "draft" is what "send" would
+    queue (noted, failed or stuck, as `stuck()` says). One plain statement: the ORM took
+    three times longer to build it than the database to run it."""
+    table = connection.ops.quote_name(PollParticipant._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*),"  # noqa: S608 (our own table's name)
+            " COUNT(*) FILTER (WHERE delivery IN ('draft', 'failed')"
+            "   OR (delivery = 'queued' AND queued_at < %s)),"
+            " COUNT(*) FILTER (WHERE delivery = 'sent'),"
+            " COUNT(answered_at),"
+            " COUNT(*) FILTER (WHERE delivery = 'sent' AND answered_at IS NULL)"
+            f" FROM {table} WHERE poll_id = %s",
+            [timezone.now() - STUCK_AFTER, poll.pk],
+        )
+        figures = cursor.fetchone()
+    return dict(zip(("total", "draft", "sent", "answered", "unanswered"), figures, strict=True))
 
 
 def open_page(request, meeting: Meeting):

@@ -273,6 +273,27 @@ def test_the_participant_answers_each_date_and_sees_counts_not_names(poll):
     assert a.comment == "Nachmittags besser." and a.answered_at is not None
 
 
+def test_the_kept_answer_page_follows_every_answer_the_deadline_and_an_objection(poll):
+    a, b = ask(poll, ContactPersonFactory(), ContactPersonFactory())
+    url = a.get_answer_url()
+
+    def page():
+        return " ".join(Client().get(url).text.split())
+
+    assert page().count("Bisher können 0 Organisationen kommen") == 3
+    answer(b, "yes", "no", "maybe")  # another participant's answer
+    assert page().count("Bisher kann 1 Organisation kommen") == 2
+    answer(a, "no", "no", "yes", comment="Lieber spät.")  # the participant's own
+    after = page()
+    assert "Lieber spät." in after and after.count("checked") == 3
+    assert "Antwort ändern" in after and "Keine weiteren Einladungen" in after
+    Client().post(f"/abstimmung/{a.token}/widerspruch/")
+    assert "Keine weiteren Einladungen" not in page()
+    with time_machine.travel(datetime.datetime(2027, 1, 16, 9, tzinfo=ZONE)):
+        closed = page()
+    assert "disabled" in closed and "Antwort ändern" not in closed
+
+
 def test_an_answer_missing_a_date_is_refused_and_summarised(poll):
     (participant,) = ask(poll, ContactPersonFactory())
     first = poll.slots.first()
@@ -381,6 +402,33 @@ def test_the_results_page_shows_the_rule_and_the_unanswered(staff, poll, staff_u
     assert "Otto Offen" in page
 
 
+def test_the_kept_results_follow_mails_answers_names_and_the_core_circle(staff, poll):
+    ada, otto = ask(
+        poll, ContactPersonFactory(name="Ada Antwort"), ContactPersonFactory(name="Otto Offen")
+    )
+    url = f"/geschaeftsstelle/treffen/{poll.meeting.slug}/abstimmung/"
+
+    def page():
+        return " ".join(staff.get(url).text.split())
+
+    assert "Geantwortet: 0 von 2 gefragten Personen (0 erreicht)" in page()
+    PollParticipant.objects.update(delivery="sent")  # as the worker does: no change of time
+    assert "(2 erreicht)" in page() and "Otto Offen" in page()
+    answer(ada, "yes", "no", "no", comment="Gern am Nachmittag.")
+    after = page()
+    assert "Geantwortet: 1 von 2" in after and "Gern am Nachmittag." in after
+    answer(ada, "no", "yes", "no", comment="Doch lieber vormittags.")  # a changed answer
+    assert "Doch lieber vormittags." in page()
+    otto.contact.name = "Otto Umbenannt"
+    otto.contact.save()
+    assert "Otto Umbenannt" in page()
+    core = OrganisationFactory(name="Caritas Kernkreis", in_core_circle=True)
+    assert "nicht dabei: Caritas Kernkreis" in page()
+    core.in_core_circle = False
+    core.save()
+    assert "Caritas Kernkreis" not in page()
+
+
 @pytest.mark.parametrize("count", [1, 300])
 def test_answer_and_results_pages_query_counts_are_fixed(
     django_assert_num_queries, staff, announced, staff_user, count
@@ -407,16 +455,23 @@ def test_answer_and_results_pages_query_counts_are_fixed(
     )
     participant = poll.participants.first()
 
-    # A working link costs no rate-limit queries (only misses and changes count): 1 the
-    # participant with poll, meeting, theme, chosen slot and organisation, 2 slots, 3 own
-    # answers, 4 organisations per slot, 5 the suppression list
-    with django_assert_num_queries(5):
-        Client().get(participant.get_answer_url())
-    # 1 session, 2 user, 3 second factor, 4 meeting, 5 poll with the chosen slot, 6 slots,
-    # 7 figures per slot, 8 core circle, 9 core organisations per slot, 10 participants'
-    # figures, 11 who has not answered, 12 comments
-    with django_assert_num_queries(12):
-        staff.get(f"/geschaeftsstelle/treffen/{announced.slug}/abstimmung/")
+    # A working link costs no rate-limit queries (only misses and changes count). The first
+    # reading renders the cards (slots, own answers, organisations per slot) into the cache;
+    # read again: 1 the participant with poll, meeting and contact, 2 the cached cards
+    Client().get(participant.get_answer_url())
+    with django_assert_num_queries(2):
+        page = Client().get(participant.get_answer_url()).content.decode()
+    assert page.count("Bisher kann 1 Organisation kommen") == 12
+    # The first reading renders the results into the cache; read again: 1 session, 2 user,
+    # 3 second factor, 4 poll with meeting, 5 participants' figures, 6 latest change to
+    # organisations and contact persons, 7 the cached page
+    url = f"/geschaeftsstelle/treffen/{announced.slug}/abstimmung/"
+    staff.get(url)
+    with django_assert_num_queries(7):
+        page = staff.get(url).text
+    assert f"Geantwortet: 0 von {count} gefragte" in " ".join(page.split())
+    with django_assert_num_queries(7):
+        staff.get(url, headers={"HX-Request": "true", "HX-Target": "poll-results"})
 
 
 # -- fixing the date ---------------------------------------------------------------------------
