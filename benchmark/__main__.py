@@ -411,7 +411,7 @@ def measure_sending(args, personas, worker_log: Path) -> dict:
     started = time.perf_counter()
     with open(worker_log, "w") as output:
         subprocess.run(
-            [PYTHON, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
+            [PYTHON, "manage.py", "worker", "--batch", "--no-startup-delay"],
             cwd=ROOT,
             stdout=output,
             stderr=output,

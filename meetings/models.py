@@ -471,6 +471,9 @@ class MailState(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Sent again after the worker sending it died: the first try may have reached the server
+    # too (both with the same Message-ID).
+    possibly_duplicate = models.BooleanField(_("possibly sent twice"), default=False)
 
     # From the record to the one its person's state (link revoked, objection) is read on, when
     # the worker sends: "" for the record itself, None where no such state applies.

@@ -6,7 +6,8 @@ after the other. A second task for the same record (a re-click, a retry, a secon
 for that lock and then finds it sent. If the worker dies mid-send, that record's transaction
 rolls back and it stays queued for the next run; the only window for a duplicate is a crash
 after the SMTP server accepted the mail and before the commit, and then the resent mail carries
-the same Message-ID.
+the same Message-ID. A lost database connection stops no worker (`retrying`), and the tasks
+of a worker that died are taken over by the living ones (common/worker.py).
 """
 
 import datetime
@@ -22,6 +23,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from common.worker import CONNECTION_LOST, retrying, taken_over, wait_for_database
 from meetings.emails import (
     decline_message,
     invitation_message,
@@ -63,7 +65,7 @@ def batch_connection() -> SMTPBackend | None:
     return connection if isinstance(connection, SMTPBackend) else None
 
 
-def deliver(record: MailState, message, retry, connection: SMTPBackend | None) -> str:
+def deliver(record: MailState, message, connection: SMTPBackend | None) -> str:
     """Send `message` for the locked `record` and store the outcome on it."""
     record.attempts += 1
     try:
@@ -76,14 +78,13 @@ def deliver(record: MailState, message, retry, connection: SMTPBackend | None) -
         if connection is not None:
             connection.close()
         record.delivery_error = f"{type(error).__name__}: {error}"[:500]
-        if isinstance(error, TRANSIENT) and record.attempts < MAX_ATTEMPTS:
-            run_after = timezone.now() + retry_delay(record.attempts)
-            transaction.on_commit(lambda: retry.using(run_after=run_after).enqueue([record.pk]))
-        else:
+        deferred = isinstance(error, TRANSIENT) and record.attempts < MAX_ATTEMPTS
+        if not deferred:
             record.delivery = MailState.Delivery.FAILED
         record.save(update_fields=["attempts", "delivery", "delivery_error"])
-        return "failed"
-    record.mark_sent()
+        return "deferred" if deferred else "failed"
+    record.accepted = True  # by the SMTP server: never sent again, whatever the database does
+    record.mark_sent("possibly_duplicate")
     return "sent"
 
 
@@ -94,31 +95,85 @@ def send_batch(queryset, ids: list[int], build, retry) -> dict[str, int]:
     and committed on its own. An unexpected error leaves its record queued (its transaction
     rolls back) and does not hold up the rest; it is raised at the end, so the task shows as
     failed.
+
+    A lost database stops nothing: the worker waits until it is back and goes on with the same
+    record. A mail the SMTP server accepted before the database went away is then stored as
+    sent, not sent again. In a task taken over from a worker that died, the first record still
+    queued is the one that may have been in flight: it goes out marked "possibly sent twice".
+    A transient SMTP failure defers the mail (it stays queued; one task tries again later, with
+    back-off); two in a row mean the server is away, and the rest of the batch waits with them.
     """
-    records = queryset.in_bulk(ids)
+    records = retrying(lambda: queryset.in_bulk(ids))
     results = Counter()
     connection = batch_connection()
     unexpected = None
+    suspect = taken_over()
+    deferred, attempts = [], 0
     try:
-        for pk in ids:
+        for position, pk in enumerate(ids):
+            record = records.get(pk)
             try:
-                result = send_one(records.get(pk), build, retry, connection)
+                result = send_surely(record, build, connection, suspect)
             except Exception as error:  # noqa: BLE001 (raised again after the batch)
                 unexpected = unexpected or error
                 if connection is not None:
                     connection.close()
-            else:
-                results[result] += 1
+                continue
+            results[result] += 1
+            suspect = suspect and result == "skipped"
+            if result != "deferred":
+                continue
+            attempts = max(attempts, record.attempts)
+            if deferred and deferred[-1] == ids[position - 1]:
+                # Twice in a row: the SMTP server is away. The rest wait with these two
+                # instead of each trying (and perhaps timing out) now.
+                deferred += ids[position:]
+                results["deferred"] += len(ids) - position - 1
+                break
+            deferred.append(pk)
     finally:
         if connection is not None:
             connection.close()
+    if deferred:
+        at = timezone.now() + retry_delay(attempts)
+        retrying(lambda: retry.using(run_after=at).enqueue(deferred))
     if unexpected is not None:
         raise unexpected
     return dict(results)
 
 
+def send_surely(record: MailState | None, *args) -> str:
+    """send_one(), again while the database is away; a mail the SMTP server accepted before
+    the database went away (before or during the commit) is stored as sent once it is back,
+    not sent again."""
+    while True:
+        try:
+            return send_one(record, *args)
+        except CONNECTION_LOST as error:
+            wait_for_database(error)
+            if getattr(record, "accepted", False):
+                return retrying(partial(record_sent, record))
+
+
 @transaction.atomic
-def send_one(record: MailState | None, build, retry, connection) -> str:
+def record_sent(record: MailState) -> str:
+    """Store as sent a mail the SMTP server accepted while the database was away (unless the
+    commit went through after all)."""
+    locked = (
+        type(record)
+        .objects.select_for_update(of=("self",))
+        .filter(pk=record.pk, delivery="queued")
+        .order_by()
+        .first()
+    )
+    if locked is not None:
+        locked.attempts, locked.possibly_duplicate = record.attempts, record.possibly_duplicate
+        locked.mark_sent("possibly_duplicate")
+    return "sent"
+
+
+@transaction.atomic
+def send_one(record: MailState | None, build, connection, suspect=False) -> str:
     """Lock `record` and send its mail if it is still queued; a second task waits, then skips.
 
     The rules about the person are checked again now, with the lock held: nothing goes to a
@@ -158,7 +213,8 @@ def send_one(record: MailState | None, build, retry, connection) -> str:
         record.delivery_error = str(NOT_SENT)
         record.save(update_fields=["delivery", "delivery_error"])
         return "withheld"
-    return deliver(record, build(record), retry, connection)
+    record.possibly_duplicate = record.possibly_duplicate or suspect
+    return deliver(record, build(record), connection)
 
 
 def queue_in_batches(task, ids: list[int]) -> None:

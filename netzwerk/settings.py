@@ -166,6 +166,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_CACHE_ALIAS = "sessions"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker silent this many seconds counts as gone: a living one takes over its task
+# (common/worker.py).
+WORKER_ABANDONED_AFTER = env_int("WORKER_ABANDONED_AFTER", 30)
 
 # Authentication (django-allauth): e-mail login, no usernames, no open sign-up.
 AUTHENTICATION_BACKENDS = ["organisations.adapter.AuthenticationBackend"]

@@ -28,6 +28,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from tests.mailserver import smtp  # noqa: F401 (a fixture for every test)
 
 STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -76,9 +77,9 @@ def main_part(response) -> str:
 
 
 def run_worker():
-    """The task worker as production runs it (`db_worker`), in this process, until the queue is
+    """The task worker as production runs it (`worker`), in this process, until the queue is
     empty. Tests that use it commit for real: `django_db(transaction=True)`."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def totp_code(secret: str = STAFF_TOTP_SECRET) -> str:

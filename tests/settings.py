@@ -17,3 +17,6 @@ STORAGES = STORAGES | {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Worker processes started by tests take over a killed worker's task after 6 seconds, not 30.
+WORKER_ABANDONED_AFTER = 6

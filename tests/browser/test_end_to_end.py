@@ -6,16 +6,11 @@ The worker is a separate process, so it must reach the test database: that works
 test in its PostgreSQL run.
 """
 
-import email
-import os
 import re
-import socket
 import subprocess
 import sys
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 from playwright.sync_api import expect
@@ -23,6 +18,7 @@ from playwright.sync_api import expect
 from meetings.models import Invitation
 from tests.conftest import totp_code
 from tests.factories import PASSWORD, InvitationFactory, MeetingFactory
+from tests.mailserver import worker_environment
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -33,52 +29,12 @@ pytestmark = [
 ]
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's name
-        self.messages.append(
-            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default))
-        )
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller
-    controller.stop()
-
-
 def run_worker(live_server, smtp):
-    """`db_worker` as production runs it, in its own process, until the queue is empty."""
-    database = connection.settings_dict
-    environment = os.environ | {
-        "DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(smtp.port),
-        "SMTP_STARTTLS": "0",
-        "SITE_URL": live_server.url,
-    }
+    """`worker` as production runs it, in its own process, until the queue is empty."""
     result = subprocess.run(  # noqa: S603 — fixed arguments
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+        [sys.executable, "manage.py", "worker", "--batch", "--no-startup-delay", "--no-reload"],
         cwd=settings.BASE_DIR,
-        env=environment,
+        env=worker_environment(smtp, live_server.url),
         capture_output=True,
         text=True,
         timeout=120,

@@ -130,12 +130,38 @@ def test_transient_failure_is_retried_later_and_recorded(
     result = deliver_invitations.call([invitations[0].pk])
 
     invitation = Invitation.objects.get(pk=invitations[0].pk)
-    assert result == {"failed": 1}
+    assert result == {"deferred": 1}
     assert invitation.delivery == "queued"  # another try follows
     assert invitation.attempts == 1
     assert "SMTPServerDisconnected" in invitation.delivery_error
     retry = DBTaskResult.objects.filter(args_kwargs__args=[[invitation.pk]]).latest("enqueued_at")
     assert retry.run_after >= before + datetime.timedelta(minutes=2)  # with back-off
+
+
+def test_with_the_smtp_server_away_the_batch_waits_together_and_nothing_is_lost(
+    round_of_three, staff_user, django_capture_on_commit_callbacks, monkeypatch
+):
+    meeting, invitations = round_of_three
+    queue(meeting, staff_user, django_capture_on_commit_callbacks)
+    tries = []
+
+    def away(message, *args, **kwargs):
+        tries.append(message.to)
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", away)
+    ids = [invitation.pk for invitation in invitations]
+
+    result = deliver_invitations.call(ids)
+
+    assert result == {"deferred": 3}
+    assert len(tries) == 2  # twice in a row: the third is not tried now
+    assert set(Invitation.objects.values_list("delivery", flat=True)) == {"queued"}
+    later = (
+        timezone.now() + datetime.timedelta(minutes=1),
+        timezone.now() + datetime.timedelta(hours=1),
+    )
+    assert DBTaskResult.objects.filter(args_kwargs__args=[ids], run_after__range=later).count() == 1
 
 
 def test_permanent_failure_is_shown_and_can_be_sent_again(

@@ -135,7 +135,7 @@ def test_round_send_button_queues_and_the_page_shows_progress(staff, network):
     response = staff.post(url + "senden/", follow=True)
     assert "2 Einladungen werden versandt." in response.text
     assert 'data-hx-trigger="every 3s"' in response.text  # live progress while sending
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     progress = staff.get(url, headers={"HX-Request": "true", "HX-Target": "progress"})
     again = staff.post(url + "senden/", follow=True)
 
