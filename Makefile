@@ -8,7 +8,7 @@ SHELL := /bin/bash
 # pip's notes about local package folders that this machine may not have are left out.
 PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location" || true; }
 
-.PHONY: run test benchmark install install-dev lint format messages lock clean
+.PHONY: run test benchmark smoke install install-dev lint format messages lock clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 13), "Python 3.13 is required"'
@@ -51,6 +51,12 @@ test: install-dev
 benchmark: install-dev
 	@command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
 	$(BIN)/python -m benchmark
+
+## make smoke: the production stack as a whole over HTTP (Caddy, gunicorn with DEBUG off, Redis,
+## the worker, PostgreSQL, a local SMTP server): login with TOTP, a round sent and answered
+smoke: install-dev
+	@command -v caddy >/dev/null || { apt-get update -q && apt-get install -y -q caddy; }
+	$(BIN)/python deploy/smoke.py
 
 lint: install-dev
 	$(BIN)/ruff check .

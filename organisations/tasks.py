@@ -43,5 +43,8 @@ def send_account_invitation(contact_id: int) -> str:
         "You receive this e-mail because the office entered your address as a contact person "
         "of %(organisation)s in the directory of the %(network)s."
     ) % {"organisation": contact.organisation.name, "network": settings.NETWORK_NAME}
-    build_mail("account_invite", context, to=user.email, source=source).send()
+    # The same Message-ID if the task runs again (its worker died after the server took it).
+    invited = int(contact.account_invited_at.timestamp()) if contact.account_invited_at else 0
+    headers = {"Message-ID": f"<account-{contact.pk}.{invited}@netzwerk>"}
+    build_mail("account_invite", context, to=user.email, source=source, headers=headers).send()
     return "sent"

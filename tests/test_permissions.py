@@ -14,6 +14,8 @@ MATRIX = [
     ("home", "get", "/", [200, 200, 200, 200, 200]),
     ("impressum", "get", "/impressum/", [200, 200, 200, 200, 200]),
     ("favicon", "get", "/favicon.ico", [302] * 5),
+    # The same for everyone; 503 here: no worker beats in this test (tests/common/test_health.py).
+    ("health", "get", "/gesundheit/", [503] * 5),
     ("datenschutz", "get", "/datenschutz/", [200, 200, 200, 200, 200]),
     ("organisations:list", "get", "/organisationen/", [200, 200, 200, 200, 200]),
     ("organisations:people", "get", "/organisationen/personen/", [LOGIN, 200, 200, 200, 200]),

@@ -44,6 +44,10 @@ def test_invite_staff_sends_link_that_sets_password_and_logs_in(staff, invitee):
     assert message.subject == "Ihr Zugang zum Netzwerk Flüchtlingsarbeit Baden-Württemberg"
     assert "Guten Tag Ines Eingeladen," in message.body
     assert message.alternatives[0].mimetype == "text/html"
+    invitee.refresh_from_db()
+    stamp = int(invitee.account_invited_at.timestamp())
+    # Stable, should a worker that died after sending make it go out again.
+    assert message.extra_headers["Message-ID"] == f"<account-{invitee.pk}.{stamp}@netzwerk>"
 
     visitor = Client()
     form_page = visitor.get(link_in(message), follow=True)
