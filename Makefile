@@ -8,7 +8,7 @@ SHELL := /bin/bash
 # pip's notes about local package folders that this machine may not have are left out.
 PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location" || true; }
 
-.PHONY: run test benchmark smoke install install-dev lint format messages lock clean
+.PHONY: run test benchmark smoke cluster-test install install-dev lint format messages lock clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 13), "Python 3.13 is required"'
@@ -57,6 +57,11 @@ benchmark: install-dev
 smoke: install-dev
 	@command -v caddy >/dev/null || { apt-get update -q && apt-get install -y -q caddy; }
 	$(BIN)/python deploy/smoke.py
+
+## make cluster-test: two app hosts, a database host and a load host in network namespaces
+## (root); a worker killed and PostgreSQL restarted under load; see deploy/cluster.py
+cluster-test: install-dev
+	$(BIN)/python deploy/cluster.py
 
 lint: install-dev
 	$(BIN)/ruff check .

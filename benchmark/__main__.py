@@ -20,7 +20,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import ExitStack, contextmanager
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -370,23 +370,13 @@ def measure_pages(args, personas, app, bare_server) -> tuple[list, list]:
 def measure_sending(args, personas, worker_log: Path) -> dict:
     """Queue `args.mails` invitations with the send button; the worker and a bare loop send."""
     from django.db.models import Max, Min
-    from django.utils import timezone
 
-    from meetings.models import Invitation, Meeting
-    from meetings.services import add_invitations
-    from organisations.models import ContactPerson, Topic
+    from benchmark import meeting_with_round
+    from meetings.models import Invitation
+    from organisations.models import ContactPerson
 
-    meeting = Meeting.objects.create(
-        title="Benchmark Versand",
-        slug="benchmark-versand",
-        theme=Topic.objects.first(),
-        status=Meeting.Status.SCHEDULED,
-        starts_at=timezone.now() + timedelta(days=60),
-        ends_at=timezone.now() + timedelta(days=60, hours=3),
-        venue_name="Bürgerhaus Stuttgart",
-    )
     contacts = ContactPerson.objects.filter(receives_invitations=True).order_by("pk")[: args.mails]
-    add_invitations(meeting=meeting, contacts=contacts, reason=Invitation.Reason.STAFF)
+    meeting = meeting_with_round("Benchmark Versand", "benchmark-versand", contacts)
     round_path = f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/"
     cookie = personas["cookies"]["staff"]
     page = fetch(APP_PORT, round_path, cookie)

@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import timedelta
 from email import policy
 from pathlib import Path
 
@@ -51,23 +50,13 @@ def parse_args():
 
 
 def queue_round(mails: int):
-    from django.utils import timezone
+    from benchmark import meeting_with_round
+    from meetings.models import Invitation
+    from meetings.services import send_invitations
+    from organisations.models import ContactPerson
 
-    from meetings.models import Invitation, Meeting
-    from meetings.services import add_invitations, send_invitations
-    from organisations.models import ContactPerson, Topic
-
-    meeting = Meeting.objects.create(
-        title="Versand heilt sich selbst",
-        slug="versand-heilt-sich-selbst",
-        theme=Topic.objects.first(),
-        status=Meeting.Status.SCHEDULED,
-        starts_at=timezone.now() + timedelta(days=60),
-        ends_at=timezone.now() + timedelta(days=60, hours=3),
-        venue_name="Bürgerhaus Stuttgart",
-    )
     contacts = ContactPerson.objects.filter(receives_invitations=True).order_by("pk")[:mails]
-    add_invitations(meeting=meeting, contacts=contacts, reason=Invitation.Reason.STAFF)
+    meeting = meeting_with_round("Versand heilt sich selbst", "versand-heilt-sich-selbst", contacts)
     queued = send_invitations(meeting=meeting, sent_by=None)
     if queued != mails:
         raise SystemExit(f"{queued} queued, not {mails}")

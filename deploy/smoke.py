@@ -75,7 +75,7 @@ class Browser:
 
     def get(self, path: str) -> str:
         url = urllib.parse.urljoin(self.url, path)
-        return self.open(urllib.request.Request(url))  # noqa: S310 — our own https address
+        return self.open(urllib.request.Request(url))
 
     def submit(self, html: str, action_part: str, values: dict, ticked=lambda name, value: False):
         """Submit the form whose action contains `action_part` (or, given "", the form that
@@ -93,7 +93,7 @@ class Browser:
         data += [(name, value) for name, value in form["boxes"] if ticked(name, value)]
         data += list(values.items())
         target = urllib.parse.urljoin(self.url, form["action"] or self.url)
-        request = urllib.request.Request(  # noqa: S310 — our own https address
+        request = urllib.request.Request(
             target,
             data=urllib.parse.urlencode(data).encode(),
             headers={"Referer": self.url, "Origin": SITE},
@@ -125,14 +125,12 @@ def environment() -> dict:
 
 
 def manage(env: dict, *arguments: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *arguments], cwd=ROOT, env=env, check=True)  # noqa: S603
+    subprocess.run([PYTHON, "manage.py", *arguments], cwd=ROOT, env=env, check=True)
 
 
 def start(stack: ExitStack, name: str, command: list, env: dict, logs: Path):
     output = stack.enter_context(open(logs / f"{name}.log", "w"))  # noqa: SIM115
-    process = subprocess.Popen(  # noqa: S603 — fixed arguments
-        command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
-    )
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
 
     def stop():
         if process.poll() is None:

@@ -1,22 +1,22 @@
-"""Backup and restore as docs/operations.md has them: `pg_dump --format=custom` of the demo
-database, `pg_restore` into a fresh one, then every table's row count and a checksum of its
-content compared. PostgreSQL only (CI runs it there)."""
+"""Backup and restore as docs/operations.md has them: a demo database of its own (migrated and
+filled by `demo_data` in a process of its own), `pg_dump --format=custom`, `pg_restore` into a
+fresh database, then every table's row count and a checksum of its content compared.
+PostgreSQL only (CI runs it there)."""
 
+import os
 import shutil
 import subprocess
-from io import StringIO
+import sys
 
 import psycopg
 import pytest
-from django.core.management import call_command
+from django.conf import settings
 from django.db import connection
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="pg_dump and pg_restore work on PostgreSQL"
-    ),
-]
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql" or not shutil.which("pg_dump"),
+    reason="pg_dump and pg_restore work on PostgreSQL",
+)
 
 # Per table: the number of rows and an md5 over its rows in text form, in a fixed order.
 FIGURES = """
@@ -25,61 +25,69 @@ FROM (SELECT t::text AS row_text FROM {table} AS t) AS rows
 """
 
 
-def tables(cursor) -> list[str]:
-    cursor.execute(
-        "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
-    )
-    return [name for (name,) in cursor.fetchall()]
+def figures(dbname: str) -> dict[str, tuple]:
+    with psycopg.connect(**server(), dbname=dbname) as database:
+        names = database.execute(
+            "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+        ).fetchall()
+        return {name: database.execute(FIGURES.format(table=name)).fetchone() for (name,) in names}
 
 
-def figures(cursor) -> dict[str, tuple]:
-    result = {}
-    for table in tables(cursor):
-        cursor.execute(FIGURES.format(table=table))
-        result[table] = cursor.fetchone()
-    return result
+def server() -> dict:
+    database = connection.settings_dict
+    return {
+        "host": database["HOST"] or "127.0.0.1",
+        "port": database["PORT"] or 5432,
+        "user": database["USER"],
+    }
 
 
-def libpq(settings_dict: dict, name: str) -> list[str]:
+def libpq(dbname: str) -> list[str]:
+    options = server()
     return [
-        f"--host={settings_dict['HOST'] or '127.0.0.1'}",
-        f"--port={settings_dict['PORT'] or 5432}",
-        f"--username={settings_dict['USER']}",
-        f"--dbname={name}",
+        f"--host={options['host']}",
+        f"--port={options['port']}",
+        f"--username={options['user']}",
+        f"--dbname={dbname}",
     ]
 
 
-@pytest.mark.skipif(not shutil.which("pg_dump"), reason="needs PostgreSQL's client programs")
-def test_a_dump_of_the_demo_data_restores_to_the_same_rows(tmp_path):
-    call_command("demo_data", "--force", stdout=StringIO())
-    database = connection.settings_dict
-    dump = tmp_path / "netzwerk.dump"
-    restored = f"{database['NAME']}_restored"
-    with connection.cursor() as cursor:
-        before = figures(cursor)
-        cursor.execute(f'DROP DATABASE IF EXISTS "{restored}"')
-        cursor.execute(f'CREATE DATABASE "{restored}" TEMPLATE template0')
+def test_a_dump_of_the_demo_database_restores_to_the_same_rows(tmp_path):
+    source = f"{connection.settings_dict['NAME']}_demo"
+    restored = f"{connection.settings_dict['NAME']}_restored"
+    with psycopg.connect(**server(), dbname="postgres", autocommit=True) as admin:
+        for name in (source, restored):
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f"CREATE DATABASE \"{name}\" LOCALE 'C.UTF-8' TEMPLATE template0")
+    options = server()
+    environment = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{options['user']}@{options['host']}:{options['port']}/{source}",
+        "DEBUG": "1",
+    }
     try:
+        for command in (["migrate", "--no-input", "-v0"], ["demo_data"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=settings.BASE_DIR,
+                env=environment,
+                check=True,
+                capture_output=True,
+            )
         # The commands of docs/operations.md.
-        subprocess.run(  # noqa: S603 — fixed arguments
-            ["pg_dump", "--format=custom", f"--file={dump}", *libpq(database, database["NAME"])],  # noqa: S607
+        dump = tmp_path / "netzwerk.dump"
+        subprocess.run(["pg_dump", "--format=custom", f"--file={dump}", *libpq(source)], check=True)
+        subprocess.run(
+            ["pg_restore", "--no-owner", "--exit-on-error", *libpq(restored), str(dump)],
             check=True,
         )
-        subprocess.run(  # noqa: S603 — fixed arguments
-            ["pg_restore", "--no-owner", "--exit-on-error", *libpq(database, restored), str(dump)],  # noqa: S607
-            check=True,
-        )
-        with psycopg.connect(
-            host=database["HOST"] or "127.0.0.1",
-            port=database["PORT"] or 5432,
-            user=database["USER"],
-            dbname=restored,
-        ) as other:
-            after = figures(other.cursor())
+        before, after = figures(source), figures(restored)
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
+        with psycopg.connect(**server(), dbname="postgres", autocommit=True) as admin:
+            for name in (source, restored):
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     assert before["organisations_contactperson"][0] > 10  # the demo data is there
     assert before["meetings_pollanswer"][0] > 10
+    assert len(before) > 30  # every table of every app
     assert after == before  # every table: the same rows, the same content

@@ -287,3 +287,18 @@ def test_sending_locks_only_the_invitation_not_its_meeting_or_contact(
 
     assert locked == []
     assert len(mail.outbox) == 1
+
+
+def test_the_office_sees_that_sending_resumes_and_what_may_have_gone_twice(
+    staff, round_of_three, staff_user
+):
+    meeting, invitations = round_of_three
+    send_invitations(meeting=meeting, sent_by=staff_user)  # queued, the worker not yet there
+    Invitation.objects.filter(pk=invitations[0].pk).update(delivery="sent", possibly_duplicate=True)
+
+    page = " ".join(
+        staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/").text.split()
+    )
+
+    assert "übernimmt ein anderer nach etwa einer Minute seine E-Mails" in page
+    assert page.count("möglicherweise doppelt versandt") == 1
