@@ -1,0 +1,249 @@
+"""The office's existing address lists into the directory (issue 16): reading the files and
+judging each row. Nothing here writes to the database; the office confirms a preview first.
+
+Files as Excel writes them: XLSX (read with openpyxl; merged header cells count for each column
+they span, empty rows are skipped) and CSV in UTF-8 (with or without a byte-order mark) or
+Windows-1252, separated by semicolons or commas.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from organisations.models import (
+    ContactPerson,
+    Organisation,
+    Region,
+    SuppressedAddress,
+    Topic,
+    address_hash,
+)
+
+MAX_ROWS = 5000
+
+# field → its label for the office, and header words that name it in the office's lists.
+FIELDS = {
+    "organisation": (gettext_lazy("Organisation"), ["organisation", "einrichtung", "träger"]),
+    "kind": (gettext_lazy("Kind of organisation"), ["art", "typ", "kategorie"]),
+    "street": (gettext_lazy("Street and number"), ["straße", "strasse", "adresse", "anschrift"]),
+    "postcode": (gettext_lazy("Postcode"), ["plz", "postleitzahl"]),
+    "city": (gettext_lazy("City"), ["ort", "stadt"]),
+    "website": (gettext_lazy("Website"), ["website", "internet", "homepage", "webseite"]),
+    "topics": (gettext_lazy("Topics"), ["themen", "thema", "arbeitsfelder"]),
+    "regions": (gettext_lazy("Regions"), ["regionen", "region", "landkreis", "kreis"]),
+    "name": (gettext_lazy("Contact person"), ["name", "ansprechperson", "kontaktperson"]),
+    "role": (gettext_lazy("Role"), ["funktion", "rolle", "position"]),
+    "email": (gettext_lazy("E-mail address"), ["e-mail", "email", "mail", "e-mail-adresse"]),
+    "phone": (gettext_lazy("Phone"), ["telefon", "tel", "tel.", "telefonnummer"]),
+}
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a postcode Excel stored as a number
+    return " ".join(str(value).split())
+
+
+def read_table(data: bytes, name: str) -> list[list[str]]:
+    """The file's rows as text, empty rows left out; ValidationError for what cannot be read."""
+    if data[:4] == b"PK\x03\x04":  # a zip: XLSX
+        rows = read_xlsx(data)
+    elif name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise ValidationError(_("The file is not an Excel workbook (.xlsx) that can be read."))
+    else:
+        rows = read_csv(data)
+    rows = [row for row in rows if any(row)]
+    if len(rows) < 2:
+        raise ValidationError(_("The file holds no rows below its header."))
+    if len(rows) > MAX_ROWS + 1:
+        raise ValidationError(
+            _("The file holds more than %(count)s rows: please split it.") % {"count": MAX_ROWS}
+        )
+    return rows
+
+
+def read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), data_only=True).worksheets[0]
+    except Exception as error:  # noqa: BLE001 — whatever openpyxl finds wrong: not readable
+        raise ValidationError(
+            _("The file is not an Excel workbook (.xlsx) that can be read.")
+        ) from error
+    merged = {}
+    for cells in sheet.merged_cells.ranges:
+        value = sheet.cell(cells.min_row, cells.min_col).value
+        for row in range(cells.min_row, cells.max_row + 1):
+            for column in range(cells.min_col, cells.max_col + 1):
+                merged[(row, column)] = value
+    return [
+        [
+            cell_text(merged.get((cell.row, cell.column), cell.value))
+            for cell in row
+            if hasattr(cell, "column")
+        ]
+        for row in sheet.iter_rows()
+    ]
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="replace")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")  # Excel's "CSV (Trennzeichen)"
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    return [
+        [cell_text(cell) for cell in row]
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+    ]
+
+
+def header_key(text: str) -> str:
+    return re.sub(r"[\s_:]+", " ", text.strip().casefold()).strip()
+
+
+def guess_mapping(header: list[str]) -> dict[int, str]:
+    """Column index → field, for the header words the office's lists use."""
+    mapping = {}
+    for index, text in enumerate(header):
+        key = header_key(text)
+        for name, (_label, words) in FIELDS.items():
+            if key in words and name not in mapping.values():
+                mapping[index] = name
+                break
+    return mapping
+
+
+def organisation_key(name: str) -> str:
+    """Organisation names compared: case, spaces, "e.V." and punctuation do not count."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = re.sub(r"\be\.?\s*v\.?(?=\s|$)", " ", text)
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+@dataclass
+class Row:
+    number: int  # in the file, the header being row 1
+    values: dict
+    status: str = "new"  # new, update, unchanged, duplicate, error
+    reasons: list = field(default_factory=list)  # why it is an error or a duplicate
+    notes: list = field(default_factory=list)  # what the office should know, importing it
+    organisation: Organisation | None = None
+    contact: ContactPerson | None = None
+
+
+def judge(rows: list[list[str]], mapping: dict[int, str]) -> list[Row]:
+    """Each row below the header: new, update, unchanged, duplicate or error, with reasons in
+    German. Reads the directory (a few queries whatever the number of rows), writes nothing."""
+    kinds = {header_key(str(label)): value for value, label in Organisation.Kind.choices} | {
+        value: value for value in Organisation.Kind.values
+    }
+    topics = {header_key(t.name): t for t in Topic.objects.all()}
+    regions = {header_key(r.name): r for r in Region.objects.all()}
+    organisations = {organisation_key(o.name): o for o in Organisation.objects.all()}
+    contacts = {c.email.casefold(): c for c in ContactPerson.objects.all()}
+    suppressed = set(SuppressedAddress.objects.values_list("email_hash", flat=True))
+    seen = {}
+    judged = []
+    for number, cells in enumerate(rows[1:], start=2):
+        values = {
+            name: cells[index] if index < len(cells) else "" for index, name in mapping.items()
+        }
+        row = Row(number, values)
+        judged.append(row)
+        check_row(row, kinds, topics, regions, suppressed)
+        email = values.get("email", "").casefold()
+        if email and email in seen:
+            row.status = "duplicate"
+            row.reasons.append(
+                _("Two rows for one person: %(email)s is also in row %(row)s.")
+                % {"email": values["email"], "row": seen[email]}
+            )
+            continue
+        if email:
+            seen[email] = number
+        if row.reasons:
+            row.status = "error"
+            continue
+        row.organisation = organisations.get(organisation_key(values["organisation"]))
+        row.contact = contacts.get(email) if email else None
+        row.status = compare(row)
+    return judged
+
+
+def check_row(row: Row, kinds: dict, topics: dict, regions: dict, suppressed: set) -> None:
+    values = row.values
+    if not values.get("organisation"):
+        row.reasons.append(_("The organisation's name is missing."))
+    if values.get("email"):
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            row.reasons.append(
+                _("“%(value)s” is not an e-mail address.") % {"value": values["email"]}
+            )
+        else:
+            if not values.get("name"):
+                row.reasons.append(_("The contact person's name is missing."))
+            if address_hash(values["email"]) in suppressed:
+                row.notes.append(
+                    _(
+                        "%(email)s is on the suppression list (objection or erasure): imported, "
+                        "but never invited."
+                    )
+                    % {"email": values["email"]}
+                )
+    if values.get("kind") and header_key(values["kind"]) not in kinds:
+        row.reasons.append(
+            _("Unknown kind of organisation: “%(value)s”.") % {"value": values["kind"]}
+        )
+    for name, known in (("topics", topics), ("regions", regions)):
+        for item in split_list(values.get(name, "")):
+            if header_key(item) not in known:
+                message = (
+                    _("Unknown topic: “%(value)s”.")
+                    if name == "topics"
+                    else _("Unknown region: “%(value)s”.")
+                )
+                row.reasons.append(message % {"value": item})
+
+
+def split_list(text: str) -> list[str]:
+    return [item.strip() for item in re.split(r"[,;/]", text) if item.strip()]
+
+
+ORGANISATION_FIELDS = ["street", "postcode", "city", "website"]
+CONTACT_FIELDS = ["name", "role", "phone"]
+
+
+def compare(row: Row) -> str:
+    """new (the organisation or the person is not in the directory), update (something
+    differs) or unchanged."""
+    if row.organisation is None or (row.values.get("email") and row.contact is None):
+        return "new"
+    differs = any(
+        row.values.get(name) and row.values[name] != getattr(row.organisation, name)
+        for name in ORGANISATION_FIELDS
+    )
+    if row.contact is not None:
+        differs = differs or any(
+            row.values.get(name) and row.values[name] != getattr(row.contact, name)
+            for name in CONTACT_FIELDS
+        )
+        if row.contact.organisation_id != row.organisation.pk:
+            differs = True
+    return "update" if differs else "unchanged"
