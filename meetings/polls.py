@@ -24,9 +24,10 @@ from meetings.models import (
     PollParticipant,
     PollSlot,
 )
-from meetings.services import add_invitations, contact_by_email, stuck, unique_slug
+from meetings.services import add_invitations, contact_by_email, stuck
 from meetings.tasks import deliver_poll_mails, deliver_poll_notices, queue_in_batches
 from organisations.models import Organisation
+from organisations.services import unique_slug
 
 MIN_SLOTS, MAX_SLOTS = 2, 12
 

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.security import log_event
@@ -18,6 +17,7 @@ from meetings.tasks import (
     queue_in_batches,
 )
 from organisations.models import ContactPerson, Organisation, SuppressedAddress, address_hash
+from organisations.services import unique_slug
 
 
 def record_answer(*, invitation: Invitation, answer: str, persons: int, note: str) -> Invitation:
@@ -506,15 +506,6 @@ def contact_by_email(organisation: Organisation, *, name: str, email: str, role:
             visibility=ContactPerson.Visibility.STAFF,
         )
     return contact
-
-
-def unique_slug(name: str) -> str:
-    base = slugify(name)[:190] or "organisation"
-    slug, number = base, 1
-    while Organisation.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
 
 
 def object_to_invitations(*, invitation: Invitation | None = None, contact=None) -> None:

@@ -10,10 +10,12 @@ import csv
 import io
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +27,7 @@ from organisations.models import (
     Topic,
     address_hash,
 )
+from organisations.services import unique_slug
 
 MAX_ROWS = 5000
 
@@ -247,3 +250,72 @@ def compare(row: Row) -> str:
         if row.contact.organisation_id != row.organisation.pk:
             differs = True
     return "update" if differs else "unchanged"
+
+
+@transaction.atomic
+def apply_import(judged: list[Row], *, user, file_name: str) -> Counter:
+    """Write the new and changed rows of a judged file, all in one transaction (an error
+    leaves the directory as it was); the change history names the import and who ran it.
+    Imported persons are visible to members, not public (no consent), and an address on
+    the suppression list receives no invitations. Returns how many were created and changed."""
+    reason = f"Import: {file_name}"[:100]
+    created = {}  # organisation key → an organisation this import made
+    counts = Counter()
+    topics = {header_key(t.name): t for t in Topic.objects.all()}
+    regions = {header_key(r.name): r for r in Region.objects.all()}
+    kinds = {header_key(str(label)): value for value, label in Organisation.Kind.choices}
+    suppressed = set(SuppressedAddress.objects.values_list("email_hash", flat=True))
+    for row in judged:
+        if row.status not in ("new", "update"):
+            continue
+        values = row.values
+        key = organisation_key(values["organisation"])
+        organisation = row.organisation or created.get(key)
+        if organisation is None:
+            organisation = Organisation(
+                name=values["organisation"],
+                slug=unique_slug(values["organisation"]),
+                kind=kinds.get(header_key(values.get("kind", "")), Organisation.Kind.OTHER),
+            )
+            created[key] = organisation
+            counts["organisations created"] += 1
+        elif changed(organisation, values, ORGANISATION_FIELDS):
+            counts["organisations changed"] += 1
+        for name in ORGANISATION_FIELDS:
+            if values.get(name):
+                setattr(organisation, name, values[name])
+        save_with_history(organisation, user, reason)
+        organisation.topics.add(
+            *(topics[header_key(t)] for t in split_list(values.get("topics", "")))
+        )
+        organisation.regions.add(
+            *(regions[header_key(r)] for r in split_list(values.get("regions", "")))
+        )
+        if not values.get("email"):
+            continue
+        contact = row.contact
+        if contact is None:
+            contact = ContactPerson(
+                email=values["email"],
+                receives_invitations=address_hash(values["email"]) not in suppressed,
+            )
+            counts["contact persons created"] += 1
+        elif changed(contact, values, CONTACT_FIELDS) or contact.organisation_id != organisation.pk:
+            counts["contact persons changed"] += 1
+        contact.organisation = organisation
+        for name in CONTACT_FIELDS:
+            if values.get(name):
+                setattr(contact, name, values[name])
+        save_with_history(contact, user, reason)
+    return counts
+
+
+def changed(instance, values: dict, names: list[str]) -> bool:
+    return any(values.get(name) and values[name] != getattr(instance, name) for name in names)
+
+
+def save_with_history(instance, user, reason: str) -> None:
+    instance._history_user = user  # django-simple-history's names
+    instance._change_reason = reason
+    instance.full_clean(exclude=["slug", "user"])
+    instance.save()

@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.security import log_event
-from organisations.models import ContactPerson
+from organisations.models import ContactPerson, Organisation
 from organisations.tasks import send_account_invitation
 
 
@@ -51,3 +52,13 @@ def invite_contact_to_account(
         transaction.on_commit(lambda: send_account_invitation.enqueue(contact.pk))
     log_event("account_invitation_queued", user=invited_by, contact=contact.pk)
     return contact
+
+
+def unique_slug(name: str) -> str:
+    """A slug for a new organisation that no other has ("caritas", "caritas-2", …)."""
+    base = slugify(name)[:190] or "organisation"
+    slug, number = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug

@@ -156,3 +156,68 @@ def test_judging_two_thousand_rows_takes_a_few_queries(db):
 
     assert len(judged) == 2000 and {row.status for row in judged} == {"new"}
     assert len(queries) <= 6
+
+
+def test_the_confirmed_import_writes_new_and_changed_rows_in_one_go_with_history(db, staff_user):
+    from organisations.imports import apply_import
+
+    caritas = OrganisationFactory(
+        name="Caritasverband Stuttgart", postcode="70173", city="Stuttgart"
+    )
+    ContactPersonFactory(organisation=caritas, name="Jürgen Weiß", email="j.weiss@caritas.example")
+    SuppressedAddress.add("zoe@ini.example")
+    rows = [
+        HEADER,
+        ["Caritasverband Stuttgart e.V.", "", "70174", "Stuttgart", "Jürgen Weiß", "Leitung",
+         "J.Weiss@caritas.example", ""],
+        ["Neue Initiative Ulm", "Initiative", "89073", "Ulm", "Zoë Öztürk", "",
+         "zoe@ini.example", ""],
+        ["Neue Initiative Ulm", "", "", "", "Max Muster", "", "max@ini.example", ""],
+        ["", "", "", "", "Ohne Organisation", "", "x@y.example", ""],
+    ]  # fmt: skip
+    judged = judge(rows, guess_mapping(HEADER))
+
+    counts = apply_import(judged, user=staff_user, file_name="adressen.csv")
+
+    assert counts == {
+        "organisations created": 1,
+        "organisations changed": 1,
+        "contact persons created": 2,
+        "contact persons changed": 1,
+    }
+    caritas.refresh_from_db()
+    assert caritas.postcode == "70174"
+    ulm = Organisation.objects.get(name="Neue Initiative Ulm")
+    assert ulm.kind == "initiative" and ulm.contacts.count() == 2  # one organisation, two rows
+    zoe = ContactPerson.objects.get(email="zoe@ini.example")
+    assert not zoe.receives_invitations  # the suppression list holds
+    assert zoe.visibility == ContactPerson.Visibility.MEMBERS  # no consent to public display
+    history = caritas.history.latest()
+    assert history.history_change_reason == "Import: adressen.csv"
+    assert history.history_user == staff_user
+    assert not ContactPerson.objects.filter(email="x@y.example").exists()  # the error row
+    # Judged again, the file changes nothing more.
+    assert {row.status for row in judge(rows, guess_mapping(HEADER))} == {"unchanged", "error"}
+
+
+def test_an_import_that_fails_midway_writes_nothing(db, staff_user, monkeypatch):
+    from organisations import imports
+
+    rows = [HEADER] + [
+        [f"Organisation {n}", "", "", "", f"Person {n}", "", f"p{n}@x.example", ""]
+        for n in range(5)
+    ]
+    judged = judge(rows, guess_mapping(HEADER))
+    saved = []
+
+    def failing_on_the_fourth(instance, user, reason):
+        if len(saved) == 3:
+            raise RuntimeError("the database went away")
+        saved.append(instance)
+        instance.save()
+
+    monkeypatch.setattr(imports, "save_with_history", failing_on_the_fourth)
+    with pytest.raises(RuntimeError):
+        imports.apply_import(judged, user=staff_user, file_name="x.csv")
+
+    assert not Organisation.objects.filter(name__startswith="Organisation ").exists()
