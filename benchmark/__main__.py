@@ -500,17 +500,22 @@ def report_sending(args, sending: dict) -> None:
     )
 
 
-def main() -> None:
-    args = parse_args()
+def set_up(database_url: str) -> None:
+    """Production settings on `database_url`, dropped and rebuilt from the reference data."""
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
-    configure(args.database_url)
-    print(f"Rebuilding {args.database_url} with the reference data …")
-    rebuild_database(args.database_url)
+    configure(database_url)
+    print(f"Rebuilding {database_url} with the reference data …")
+    rebuild_database(database_url)
     import django
 
     django.setup()
     prepare()
+
+
+def main() -> None:
+    args = parse_args()
+    set_up(args.database_url)
     personas = sessions()
     logs = Path(tempfile.mkdtemp(prefix="netzwerk-benchmark-"))
     with ExitStack() as stack:

@@ -14,7 +14,6 @@ import email
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
-from benchmark.__main__ import PYTHON, ROOT, SMTP_PORT, configure, prepare, rebuild_database
+from benchmark.__main__ import PYTHON, ROOT, SMTP_PORT, set_up
 
 
 class Inbox:
@@ -75,15 +74,7 @@ def restart_postgresql() -> float:
 
 def main() -> None:
     args = parse_args()
-    sys.path.insert(0, str(ROOT))
-    os.chdir(ROOT)
-    configure(args.database_url)
-    print(f"Rebuilding {args.database_url} with the reference data …")
-    rebuild_database(args.database_url)
-    import django
-
-    django.setup()
-    prepare()
+    set_up(args.database_url)
     from common.worker import retrying
 
     inbox = Inbox()

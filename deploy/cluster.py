@@ -58,7 +58,10 @@ def address(host: str) -> str:
 
 def run(*command, host: str | None = None, **options):
     prefix = ["ip", "netns", "exec", ns(host)] if host else []
-    return subprocess.run([*prefix, *command], check=True, **options)
+    # From the project (manage.py); "/" for PostgreSQL's programs, which run as postgres and
+    # may not enter a checkout in a private directory.
+    cwd = "/" if "runuser" in command else ROOT
+    return subprocess.run([*prefix, *command], check=True, cwd=cwd, **options)
 
 
 def spawn(*command, host: str, log: Path, env: dict | None = None):
