@@ -402,6 +402,38 @@ def test_the_results_page_shows_the_rule_and_the_unanswered(staff, poll, staff_u
     assert "Otto Offen" in page
 
 
+def test_the_participants_figures_say_what_the_send_button_would_queue(poll):
+    from django.db.models import Q
+
+    from meetings.services import stuck
+    from office.polls import participant_counts
+
+    people = ask(poll, *ContactPersonFactory.create_batch(6))
+    long_ago = timezone.now() - datetime.timedelta(minutes=11)
+    states = [
+        {"delivery": "draft"},
+        {"delivery": "failed"},
+        {"delivery": "queued", "queued_at": long_ago},  # stuck
+        {"delivery": "queued", "queued_at": timezone.now()},  # under way
+        {"delivery": "sent", "answered_at": timezone.now()},
+        {"delivery": "sent"},
+    ]
+    for participant, state in zip(people, states, strict=True):
+        PollParticipant.objects.filter(pk=participant.pk).update(**state)
+
+    figures = participant_counts(poll)
+
+    waiting = poll.participants.filter(Q(delivery__in=["draft", "failed"]) | stuck())
+    assert figures == {
+        "total": 6,
+        "draft": waiting.count(),
+        "sent": 2,
+        "answered": 1,
+        "unanswered": 1,
+    }
+    assert figures["draft"] == 3
+
+
 def test_the_kept_results_follow_mails_answers_names_and_the_core_circle(staff, poll):
     ada, otto = ask(
         poll, ContactPersonFactory(name="Ada Antwort"), ContactPersonFactory(name="Otto Offen")
