@@ -15,11 +15,12 @@ from django.conf import settings
 logger = logging.getLogger("netzwerk.security")
 
 
-# Paths that carry a secret: the personal links (/einladung/<token>/…, /abstimmung/<token>/…).
+# Paths that carry a secret: the personal links (/einladung/<token>/…, /abstimmung/<token>/…,
+# /eintrag/<token>/…).
 # Every log record that names one, whatever logger writes it (Django's request logger answering
 # 404, 405, a CSRF failure or 429, the development server), has the secret replaced before it
 # is written.
-SECRET_PATH = re.compile(r"(/(?:einladung|abstimmung)/)[^/\s\"'?#]+")
+SECRET_PATH = re.compile(r"(/(?:einladung|abstimmung|eintrag)/)[^/\s\"'?#]+")
 
 
 def mask_secret_paths(text: str) -> str:

@@ -487,6 +487,11 @@ class MailState(models.Model):
         """An invitation or a reminder: never to someone who objected to invitations."""
         return False
 
+    def contact_ids(self) -> models.QuerySet:
+        """The contact entry the mail went to (a query, for note_address_refused)."""
+        path = f"{self.person_path}contact"
+        return type(self).objects.filter(pk=self.pk).values(path).order_by()
+
     def mark_sent(self, *also: str) -> None:
         """Store that the mail went out (the sending task holds the row lock)."""
         self.delivery = self.Delivery.SENT
@@ -603,6 +608,11 @@ class Invitation(PersonalLink, MailState):
     def __str__(self) -> str:
         return f"{self.contact.name}: {self.meeting}"
 
+    def contact_ids(self) -> models.QuerySet:
+        """The contact entry the mail went to (a query, for note_address_refused)."""
+        path = f"{self.person_path}contact"
+        return type(self).objects.filter(pk=self.pk).values(path).order_by()
+
     def mark_sent(self, *also: str) -> None:
         """The invitee now has the meeting as it stands (for offering change notices later)."""
         self.notified_sequence = self.meeting.sequence
@@ -657,6 +667,11 @@ class Notice(MailState):
     @property
     def inviting(self) -> bool:
         return self.kind == self.Kind.REMINDER
+
+    def contact_ids(self) -> models.QuerySet:
+        """The contact entry the mail went to (a query, for note_address_refused)."""
+        path = f"{self.person_path}contact"
+        return type(self).objects.filter(pk=self.pk).values(path).order_by()
 
     def mark_sent(self, *also: str) -> None:
         super().mark_sent(*also)

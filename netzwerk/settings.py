@@ -202,6 +202,7 @@ ACCOUNT_RATE_LIMITS = {
     "invitation_page": "30/m/ip",
     "directory_search": "120/m/ip",
     "participation_request": "10/h/ip",  # sent requests to take part, per address
+    "entry_check": "30/m/ip",  # the yearly check's link: misses and changes
 }
 
 # Second factor (allauth.mfa): required for staff before any of the office's rights apply
@@ -216,6 +217,10 @@ MFA_TOTP_INSECURE_BYPASS_CODE = "123456" if DEBUG else None
 # Personal data past this many days is removed by `manage.py retention` (run daily): answer
 # notes and mail errors of past meetings, task records, history of deleted contact persons.
 RETENTION_DAYS = env_int("RETENTION_DAYS", 365)
+# The yearly check ("Ist Ihr Eintrag noch aktuell?"): asked this many days after an entry was
+# last confirmed (`manage.py entry_checks`, daily); its personal link works for 30 days.
+ENTRY_CHECK_INTERVAL_DAYS = env_int("ENTRY_CHECK_INTERVAL_DAYS", 365)
+ENTRY_CHECK_LINK_DAYS = 30
 # Who was asked in a date poll and their answers: removed this many days after the poll closed.
 POLL_RETENTION_DAYS = env_int("POLL_RETENTION_DAYS", 90)
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from meetings.urls import invitee_urlpatterns, poll_urlpatterns
+from organisations.urls import check_urlpatterns
 
 urlpatterns = [
     path("", include("common.urls")),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("treffen/", include("meetings.urls")),
     path("einladung/", include(invitee_urlpatterns)),
     path("abstimmung/", include(poll_urlpatterns)),
+    path("eintrag/", include(check_urlpatterns)),
     path("geschaeftsstelle/", include("office.urls")),
     path("konto/", include("allauth.urls")),
     # The admin's own login form knows no second factor: everyone logs in through allauth.

@@ -11,7 +11,10 @@ from django.utils.translation import pgettext_lazy
 
 from meetings.forms import AnswerForm
 from meetings.models import Invitation, Meeting
+from organisations.imports import FIELDS, read_table
 from organisations.models import Organisation
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 class InvitationTextForm(forms.ModelForm):
@@ -175,3 +178,57 @@ class PollForm(forms.Form):
     def deadline_at(self) -> datetime.datetime:
         zone = timezone.get_current_timezone()
         return datetime.datetime.combine(self.cleaned_data["deadline"], datetime.time.max, zone)
+
+
+class ImportUploadForm(forms.Form):
+    """The office's address list: read now, so that what cannot be read is said at once."""
+
+    file = forms.FileField(
+        label=_("Address list (CSV or Excel)"),
+        help_text=_(
+            "One row per contact person, the column names in the first row. CSV as Excel saves "
+            "it (UTF-8 or Windows, semicolons or commas) or an Excel workbook (.xlsx)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB: please split it."))
+        data = upload.read()
+        self.rows = read_table(data, upload.name)  # ValidationError with its reason
+        self.data = data
+        return upload
+
+
+class ImportMappingForm(forms.Form):
+    """Which field each column of the file fills; a column can be left out."""
+
+    def __init__(self, *args, header: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("– not imported –"))] + [
+            (name, label) for name, (label, _w) in FIELDS.items()
+        ]
+        for index, text in enumerate(header):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=text or _("Column %(number)s") % {"number": index + 1},
+                choices=choices,
+                required=False,
+            )
+
+    def clean(self):
+        data = super().clean()
+        chosen = [value for value in data.values() if value]
+        twice = {name for name in chosen if chosen.count(name) > 1}
+        if twice:
+            raise ValidationError(
+                _("Each field can be filled from one column only: %(fields)s.")
+                % {"fields": ", ".join(str(FIELDS[name][0]) for name in sorted(twice))}
+            )
+        if "organisation" not in chosen:
+            raise ValidationError(_("Please choose the column that names the organisation."))
+        return data
+
+    def mapping(self) -> dict[str, str]:
+        return {name.removeprefix("column_"): value for name, value in self.cleaned_data.items()}

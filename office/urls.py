@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from office import attendance, polls, requests, rounds, views
+from office import attendance, imports, polls, requests, rounds, upkeep, views
 
 app_name = "office"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("zugaenge/", views.accounts, name="accounts"),
     path("personen/", views.person_search, name="person_search"),
+    path("import/", imports.import_upload, name="import_upload"),
+    path("import/<int:pk>/", imports.import_preview, name="import_preview"),
+    path("import/<int:pk>/bestaetigen/", imports.import_confirm, name="import_confirm"),
+    path("aktualitaet/", upkeep.stale, name="stale"),
+    path("aktualitaet/<int:pk>/nachfragen/", upkeep.check_again, name="check_again"),
     path("personen/<int:pk>/", views.person_data, name="person_data"),
     path("personen/<int:pk>.json", views.person_data, {"as_json": True}, name="person_data_json"),
     path(f"{meeting}/einladungen/", rounds.invitation_round, name="round"),

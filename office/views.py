@@ -18,6 +18,7 @@ from common.security import log_event
 from common.staff import staff_required
 from meetings.models import Invitation, Meeting, ParticipationRequest
 from office.forms import EraseForm, PersonSearchForm
+from office.upkeep import upkeep_counts
 from organisations.models import ContactPerson, Organisation, new_since
 from privacy.services import ERASED_NAME, deleted_contacts, erase, erase_deleted_contacts
 from privacy.views import export_response
@@ -97,6 +98,7 @@ def home(request):
         "agenda": SimpleLazyObject(agenda),
         "agenda_size": None if everyone else AGENDA_SIZE,
         "agenda_key": f"{minutes}:{changed and changed.timestamp()}:{everyone}:{key}",
+        "upkeep": upkeep_counts(),
     }
     return render(request, "office/home.html", context)
 

@@ -131,6 +131,26 @@ def guess_mapping(header: list[str]) -> dict[int, str]:
     return mapping
 
 
+def remembered_mapping(header: list[str], earlier: list[tuple[list, dict]]) -> dict[int, str]:
+    """The mapping the office chose for these header words in earlier imports (the latest
+    first; "" for a column left out), else the guess from the header words."""
+    mapping = guess_mapping(header)
+    chosen = {}
+    for old_header, old_mapping in earlier:
+        for index, name in old_mapping.items():
+            if int(index) < len(old_header):
+                chosen.setdefault(header_key(old_header[int(index)]), name)
+    for index, text in enumerate(header):
+        key = header_key(text)
+        if not key or key not in chosen:
+            continue
+        mapping.pop(index, None)
+        if chosen[key]:
+            mapping = {i: n for i, n in mapping.items() if n != chosen[key]}
+            mapping[index] = chosen[key]
+    return mapping
+
+
 def organisation_key(name: str) -> str:
     """Organisation names compared: case, spaces, "e.V." and punctuation do not count."""
     text = unicodedata.normalize("NFKC", name).casefold()
@@ -210,6 +230,14 @@ def check_row(row: Row, kinds: dict, topics: dict, regions: dict, suppressed: se
                     )
                     % {"email": values["email"]}
                 )
+    for model, names in ((Organisation, ORGANISATION_FIELDS), (ContactPerson, CONTACT_FIELDS)):
+        for name in names:
+            if values.get(name):
+                model_field = model._meta.get_field(name)
+                try:
+                    model_field.clean(values[name], None)
+                except ValidationError as error:
+                    row.reasons.append(f"{FIELDS[name][0]}: {' '.join(error.messages)}")
     if values.get("kind") and header_key(values["kind"]) not in kinds:
         row.reasons.append(
             _("Unknown kind of organisation: “%(value)s”.") % {"value": values["kind"]}

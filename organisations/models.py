@@ -6,10 +6,11 @@ import re
 import unicodedata
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -191,6 +192,10 @@ def audience(user, *, contacts: bool = False) -> str:
     return f"member-{contact_of(user).organisation_id}"
 
 
+def invited_contacts() -> models.QuerySet:
+    return ContactPerson.objects.filter(organisation=OuterRef("pk"), receives_invitations=True)
+
+
 class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user) -> OrganisationQuerySet:
         if is_member(user):
@@ -241,6 +246,32 @@ class OrganisationQuerySet(models.QuerySet):
 
     def for_list(self) -> OrganisationQuerySet:
         return self.prefetch_related("topics", "regions")
+
+    def unconfirmed(self) -> OrganisationQuerySet:
+        """Entries confirmed (or, never confirmed, entered) longer than the interval ago."""
+        cutoff = timezone.now() - check_interval()
+        return self.filter(
+            Q(confirmed_at__lt=cutoff) | Q(confirmed_at__isnull=True, created_at__lt=cutoff)
+        )
+
+    def without_invited_contact(self) -> OrganisationQuerySet:
+        """Organisations nobody of which receives the invitations."""
+        invited = ContactPerson.objects.filter(
+            organisation=OuterRef("pk"), receives_invitations=True
+        )
+        return self.exclude(Exists(invited))
+
+    def upkeep_counts(self) -> dict[str, int]:
+        """How many entries are unconfirmed and how many reach nobody (one query)."""
+        cutoff = timezone.now() - check_interval()
+        return self.aggregate(
+            unconfirmed=models.Count(
+                "pk",
+                filter=Q(confirmed_at__lt=cutoff)
+                | Q(confirmed_at__isnull=True, created_at__lt=cutoff),
+            ),
+            uninvited=models.Count("pk", filter=~Exists(invited_contacts())),
+        )
 
 
 class Organisation(SortedByName):
@@ -293,6 +324,8 @@ class Organisation(SortedByName):
         help_text=_("Separate languages with commas, for example “Arabic, Dari, English”."),
     )
     in_core_circle = models.BooleanField(_("belongs to the core circle"), default=False)
+    # When someone of the organisation last said the entry is current (the yearly check).
+    confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True, editable=False)
     listed_publicly = models.BooleanField(
         _("listed publicly"),
         default=False,
@@ -443,6 +476,13 @@ class ContactPerson(SortedByName):
     account_invited_at = models.DateTimeField(
         _("invited to an account at"), null=True, blank=True, editable=False
     )
+    # A mail to the address was refused for good ("Adresse prüfen"); cleared when it changes.
+    address_failed_at = models.DateTimeField(
+        _("address refused at"), null=True, blank=True, editable=False
+    )
+    address_error = models.CharField(
+        _("why the address was refused"), max_length=500, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -474,16 +514,19 @@ class ContactPerson(SortedByName):
         # when an editor or the admin ticks the box again, on every path that saves the entry.
         if self.receives_invitations and not self.may_receive_invitations():
             self.receives_invitations = False
+        if self.address_failed_at and self.email != getattr(self, "_stored_email", self.email):
+            self.address_failed_at, self.address_error = None, ""  # a new address: try it
         if self.visibility == self.Visibility.PUBLIC and self.consent_given_at is None:
             # Every path that shows a person publicly (forms, admin, imports) records consent.
             raise ValueError("Public display without recorded consent: call record_consent().")
         super().save(*args, **kwargs)
-        self._stored_visibility = self.visibility
+        self._stored_visibility, self._stored_email = self.visibility, self.email
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         contact = super().from_db(db, field_names, values, **kwargs)
         contact._stored_visibility = contact.__dict__.get("visibility")
+        contact._stored_email = contact.__dict__.get("email")
         return contact
 
     def clean(self):
@@ -580,3 +623,123 @@ class SuppressedAddress(models.Model):
     def remove(cls, email: str) -> None:
         """Only for the person themself lifting their objection (a link sent to the address)."""
         cls.objects.filter(email_hash=address_hash(email)).delete()
+
+
+def note_address_refused(contacts: models.QuerySet | list, error: Exception) -> None:
+    """The mail server refused the address for good: the office and the organisation's editors
+    see "Adresse prüfen" until it is changed (ContactPerson.save)."""
+    ContactPerson.objects.filter(pk__in=contacts).update(
+        address_failed_at=timezone.now(), address_error=f"{type(error).__name__}: {error}"[:500]
+    )
+
+
+def check_interval() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.ENTRY_CHECK_INTERVAL_DAYS)
+
+
+CHECK_SALT = "netzwerk.entry-check"
+
+
+class EntryCheckQuerySet(models.QuerySet):
+    def recent(self) -> EntryCheckQuerySet:
+        return self.filter(created_at__gte=timezone.now() - check_interval())
+
+
+class EntryCheck(models.Model):
+    """One mail asking a person of an organisation whether its entry is still current ("Ist Ihr
+    Eintrag noch aktuell?"), with a signed personal link valid for ENTRY_CHECK_LINK_DAYS. The
+    worker sends it once (organisations.tasks); the link works while the person is in the
+    organisation."""
+
+    class Delivery(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        related_name="checks",
+        on_delete=models.CASCADE,
+    )
+    contact = models.ForeignKey(
+        ContactPerson,
+        verbose_name=_("contact person"),
+        related_name="entry_checks",
+        on_delete=models.CASCADE,
+    )
+    reminder = models.BooleanField(_("sent by the office"), default=False)
+    delivery = models.CharField(
+        _("delivery"), max_length=20, choices=Delivery.choices, default=Delivery.QUEUED
+    )
+    delivery_error = models.CharField(_("delivery error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    objects = EntryCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entry check")
+        verbose_name_plural = _("entry checks")
+        indexes = [models.Index(fields=["organisation", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def token(self) -> str:
+        """The personal link's token: the check's number, signed with the time it is made (the
+        mail's sending), so that it expires ENTRY_CHECK_LINK_DAYS later and cannot be forged."""
+        return signing.TimestampSigner(salt=CHECK_SALT).sign(str(self.pk))
+
+    @classmethod
+    def by_token(cls, token: str) -> EntryCheck | None:
+        """The check of a genuine link whose person is still with the organisation, else None;
+        signing.SignatureExpired for a genuine link older than ENTRY_CHECK_LINK_DAYS."""
+        signer = signing.TimestampSigner(salt=CHECK_SALT)
+        max_age = datetime.timedelta(days=settings.ENTRY_CHECK_LINK_DAYS)
+        try:
+            pk = signer.unsign(token, max_age=max_age)
+        except signing.SignatureExpired:
+            raise
+        except signing.BadSignature:
+            return None
+        return (
+            cls.objects.select_related("organisation", "contact")
+            .filter(pk=int(pk), contact__organisation_id=F("organisation_id"))
+            .first()
+        )
+
+
+class DirectoryImport(models.Model):
+    """An address list the office uploaded, kept between the upload and the confirmation; the
+    file itself is dropped once it is imported (and by `retention` if it never is). The column
+    mapping stays, for the next import with the same headers."""
+
+    file_name = models.CharField(_("file name"), max_length=200)
+    data = models.BinaryField(_("file"), blank=True)
+    header = models.JSONField(_("header"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict)  # column number → field
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    counts = models.JSONField(_("result"), default=dict)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def rows_written(self) -> int:
+        return self.counts.get("rows new", 0) + self.counts.get("rows update", 0)

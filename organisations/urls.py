@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organisations import views
+from organisations import check_views, views
 
 app_name = "organisations"
 
@@ -25,4 +25,12 @@ urlpatterns = [
         views.contact_invite,
         name="contact_invite",
     ),
+]
+
+# /eintrag/<token>/…: the yearly check's pages, reached from the personal link (no account).
+check_urlpatterns = [
+    path("<str:token>/", check_views.entry_check, name="entry_check"),
+    path("<str:token>/profil/", check_views.check_profile, name="entry_check_profile"),
+    path("<str:token>/person/<int:pk>/", check_views.check_contact, name="entry_check_contact"),
+    path("<str:token>/person/<int:pk>/weg/", check_views.check_gone, name="entry_check_gone"),
 ]

@@ -17,6 +17,7 @@ PERSON_DATA = [
     ("organisations.contactperson", "pk", "contact"),
     ("organisations.historicalcontactperson", "id", "contact"),
     ("organisations.historicalcontactperson_topics", "contactperson", "contact"),
+    ("organisations.entrycheck", "contact", "contact"),
     ("meetings.invitation", "contact", "contact"),
     ("meetings.notice", "invitation__contact", "contact"),
     ("meetings.substituteproposal", "invitation__contact", "contact"),
@@ -41,6 +42,9 @@ NOT_EXPORTED = {
     ),
     ("organisations.historicalcontactperson", "consent_recorded_by"): (
         "the same, in the history of other people's entries"
+    ),
+    ("organisations.directoryimport", "uploaded_by"): (
+        "the office's record of who imported a list; the list itself is deleted once imported"
     ),
 }
 
@@ -74,6 +78,7 @@ TITLES = {
     "organisations.historicalcontactperson_topics": gettext_lazy(
         "Topics in earlier versions of the entry"
     ),
+    "organisations.entrycheck": gettext_lazy("Yearly checks of the entry"),
     "meetings.invitation": gettext_lazy("Invitations and answers"),
     "meetings.notice": gettext_lazy("Reminders, change notices and confirmations"),
     "meetings.substituteproposal": gettext_lazy("Substitutes you proposed to the office"),

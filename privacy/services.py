@@ -20,7 +20,7 @@ from meetings.models import (
     PollParticipant,
     SubstituteProposal,
 )
-from organisations.models import ContactPerson, SuppressedAddress, sort_key
+from organisations.models import ContactPerson, EntryCheck, SuppressedAddress, sort_key
 from privacy.registry import PERSON_DATA, SECRET_FIELDS, TITLES, person_rows
 
 
@@ -118,8 +118,11 @@ def erase(contact: ContactPerson) -> None:
         consent_given_at=None,
         consent_method="",
         consent_recorded_by=None,
+        address_failed_at=None,
+        address_error="",
         updated_at=timezone.now(),  # cached searches that found the name are renewed
     )
+    EntryCheck.objects.filter(contact=contact).delete()  # the yearly check's mails and links
     contact.topics.clear()
     history.delete()  # the topics rows cascade
     scrub_admin_log(

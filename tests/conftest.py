@@ -21,6 +21,7 @@ from meetings.models import (
     PollSlot,
     SubstituteProposal,
 )
+from organisations.models import DirectoryImport, EntryCheck
 from tests.factories import (
     ContactPersonFactory,
     InvitationFactory,
@@ -189,7 +190,17 @@ def matrix_objects(org_a, org_b, member_contact, editor_contact, outsider_contac
     request = ParticipationRequest.objects.create(
         meeting=meeting, name="Rana Anfrage", organisation_name="Initiative", email="r@example.org"
     )
+    check = EntryCheck.objects.create(organisation=org_a, contact=editor_contact)
+    upload = DirectoryImport.objects.create(
+        file_name="adressen.csv",
+        data=b"Organisation;Name;E-Mail\nNeue Initiative;Nora Neu;nora@example.org\n",
+        header=["Organisation", "Name", "E-Mail"],
+        mapping={"0": "organisation", "1": "name", "2": "email"},
+    )
     return {
+        "check_token": check.token,
+        "import_pk": upload.pk,
+        "a_pk": org_a.pk,
         "proposal_pk": proposal.pk,
         "request_pk": request.pk,
         "poll_token": asked.token,

@@ -18,6 +18,10 @@ from meetings.models import (
     PollParticipant,
     SubstituteProposal,
 )
+from organisations.models import DirectoryImport, EntryCheck
+
+# An uploaded address list that was never imported is deleted after this long.
+UPLOAD_KEPT = datetime.timedelta(days=7)
 
 
 class Command(BaseCommand):
@@ -58,6 +62,12 @@ class Command(BaseCommand):
                 history_type="-", history_date__lt=cutoff
             ).values("id")
             history, _ = HistoricalContactPerson.objects.filter(id__in=former).delete()
+            # The yearly check's mails, and uploaded lists never imported (a file of the
+            # office's addresses is kept a week for its preview).
+            checks, _ = EntryCheck.objects.filter(created_at__lt=cutoff).delete()
+            uploads, _ = DirectoryImport.objects.filter(
+                applied_at__isnull=True, created_at__lt=timezone.now() - UPLOAD_KEPT
+            ).delete()
         files = remove_old_mail_files(cutoff)
         self.stdout.write(
             f"retention ({settings.RETENTION_DAYS} days): {notes} answer notes, "
@@ -65,6 +75,7 @@ class Command(BaseCommand):
             f"of former contact persons, {proposals} proposed substitutes and {requests} requests "
             "to take part of past meetings, "
             f"{polls} poll participations, answers and notices of closed polls, "
+            f"{checks} entry checks, {uploads} uploaded lists never imported, "
             f"{files} mail files removed"
         )
 
