@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from common.security import UTCFormatter
+from organisations.models import EntryCheck
 from tests.factories import PASSWORD, InvitationFactory, MeetingFactory
 
 
@@ -133,3 +134,16 @@ def test_date_poll_links_never_reach_the_log(db, written_log):
     assert "Not Found" in text and "django.server" in text
     assert token not in text and token[:16] not in text
     assert "/abstimmung/…/" in text
+
+
+def test_entry_check_links_never_reach_the_log(written_log, org_a, editor_contact):
+    """Fails without the fix: the yearly check's links (/eintrag/<token>/) were written whole."""
+    token = EntryCheck.objects.create(organisation=org_a, contact=editor_contact).token
+    Client(enforce_csrf_checks=True).post(f"/eintrag/{token}/")  # 403, CSRF
+    Client().get(f"/eintrag/{token}x/")  # 404
+    logging.getLogger("django.server").info('"GET /eintrag/%s/ HTTP/1.1" 200 512', token)
+
+    text = written_log.getvalue()
+    assert "Not Found" in text and "Forbidden (CSRF" in text and "django.server" in text
+    assert token not in text and token.split(":")[-1] not in text
+    assert "/eintrag/…/" in text
