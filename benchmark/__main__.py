@@ -44,6 +44,9 @@ def parse_args():
     parser.add_argument(
         "--mails", type=int, default=500, help="invitations queued and sent (0: no sending)"
     )
+    parser.add_argument(
+        "--import-rows", type=int, default=2000, help="rows of an address list imported (0: none)"
+    )
     parser.add_argument("--no-pages", action="store_true", help="measure sending only")
     parser.add_argument(
         "--only", default="", help="measure only the pages whose label contains this text"
@@ -239,11 +242,12 @@ def wait_for(url: str, process, log: Path) -> None:
     raise SystemExit(f"{url} did not answer")
 
 
-def fetch(port: int, path: str, cookie: str = "", data: bytes | None = None):
+def fetch(port: int, path: str, cookie: str = "", data: bytes | None = None, content_type=""):
+    headers = {"Cookie": cookie, "X-Forwarded-For": "10.1.0.2"} if cookie else {}
+    if content_type:
+        headers["Content-Type"] = content_type
     request = urllib.request.Request(  # noqa: S310 (our own loopback address)
-        f"http://127.0.0.1:{port}{path}",
-        data=data,
-        headers={"Cookie": cookie, "X-Forwarded-For": "10.1.0.2"} if cookie else {},
+        f"http://127.0.0.1:{port}{path}", data=data, headers=headers
     )
     opener = urllib.request.build_opener(NoRedirect)
     try:
@@ -423,6 +427,99 @@ def measure_sending(args, personas, worker_log: Path) -> dict:
     }
 
 
+def address_list(rows: int) -> bytes:
+    """An address list as the office's Excel saves it ("CSV UTF-8": a BOM, semicolons; the
+    reference data's names are beyond Windows-1252): half of the
+    rows change the phone number of a person in the reference data, half are new people of
+    new organisations, five to an organisation."""
+    from organisations.models import ContactPerson
+
+    lines = ["Organisation;Art;PLZ;Ort;Name;Funktion;E-Mail;Telefon;Themen"]
+    known = ContactPerson.objects.select_related("organisation").order_by("pk")[: rows // 2]
+    for number, contact in enumerate(known):
+        lines.append(
+            f"{contact.organisation.name};;;;{contact.name};{contact.role};{contact.email};"
+            f"0711 {100000 + number};"
+        )
+    for number in range(rows - len(lines) + 1):
+        lines.append(
+            f"Neue Beratungsstelle {number // 5} e.V.;Beratungsstelle;7{number // 5:04d};"
+            f"Stuttgart;Person Nummer {number};Beratung;neu{number}@import.example;"
+            f"0711 {200000 + number};Asylverfahren und Aufenthalt"
+        )
+    return b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode()
+
+
+def measure_import(args, personas) -> dict:
+    """Upload an address list of `args.import_rows` rows, read its preview, confirm it: each
+    step timed as the office's browser would wait for it."""
+    from organisations.models import ContactPerson, DirectoryImport
+
+    cookie = personas["cookies"]["staff"]
+    page = fetch(APP_PORT, "/geschaeftsstelle/import/", cookie)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode()).group(1)
+    cookie += "; " + re.search(r"([^=;\s]*csrftoken)=([^;]+)", page.headers["Set-Cookie"]).group(0)
+    boundary = "netzwerk-benchmark-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+            f"{token}\r\n--{boundary}\r\n"
+            'Content-Disposition: form-data; name="file"; filename="adressen.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + address_list(args.import_rows)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    before = ContactPerson.objects.count()
+    started = time.perf_counter()
+    response = fetch(
+        APP_PORT,
+        "/geschaeftsstelle/import/",
+        cookie,
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    upload_seconds = time.perf_counter() - started
+    if response.status != 302:
+        raise SystemExit(f"the upload answered {response.status}")
+    started = time.perf_counter()
+    preview = fetch(APP_PORT, response.headers["Location"], cookie).read().decode()
+    preview_seconds = time.perf_counter() - started
+    fingerprint = re.search(r'name="fingerprint" value="([^"]+)"', preview).group(1)
+    pending = DirectoryImport.objects.get(applied_at__isnull=True)
+    started = time.perf_counter()
+    response = fetch(
+        APP_PORT,
+        f"/geschaeftsstelle/import/{pending.pk}/bestaetigen/",
+        cookie,
+        f"csrfmiddlewaretoken={token}&fingerprint={fingerprint}".encode(),
+    )
+    confirm_seconds = time.perf_counter() - started
+    pending.refresh_from_db()
+    if response.status != 302 or pending.applied_at is None:
+        raise SystemExit(f"the confirmation answered {response.status}")
+    return {
+        "rows": args.import_rows,
+        "upload": upload_seconds,
+        "preview": preview_seconds,
+        "confirm": confirm_seconds,
+        "counts": pending.counts,
+        "created": ContactPerson.objects.count() - before,
+    }
+
+
+def report_import(figures: dict) -> None:
+    total = figures["upload"] + figures["preview"] + figures["confirm"]
+    counts = figures["counts"]
+    print(
+        f"\nImport of {figures['rows']} rows (CSV UTF-8): upload {figures['upload']:.2f} s, "
+        f"preview {figures['preview']:.2f} s, confirm {figures['confirm']:.2f} s; "
+        f"together {total:.2f} s (goal: under 10 s). Rows new {counts.get('rows new')}, "
+        f"changed {counts.get('rows update')}, unchanged {counts.get('rows unchanged')}, "
+        f"errors {counts.get('rows error')}; {figures['created']} contact persons created."
+    )
+
+
 def bare_send_loop(invitations) -> tuple[float, float]:
     """Mails/s of a plain loop: render the messages, send them over one connection; and of the
     sending alone."""
@@ -456,7 +553,7 @@ def smtp_sink(log: Path):
         process.wait(timeout=10)
 
 
-def report(args, bare, rows, memory, sending) -> None:
+def report(args, bare, rows, memory, sending, imported=None) -> None:
     print(f"\n## Benchmark {date.today().isoformat()}\n")
     print(
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
@@ -480,6 +577,8 @@ def report(args, bare, rows, memory, sending) -> None:
         )
     if sending:
         report_sending(args, sending)
+    if imported:
+        report_import(imported)
     print("\nGunicorn workers after the run (RSS / PSS MiB):")
     for name, workers in memory.items():
         figures = ", ".join(f"{rss:.0f} / {pss:.0f}" for rss, pss in workers)
@@ -529,7 +628,8 @@ def main() -> None:
         if args.mails:
             stack.enter_context(smtp_sink(logs / "smtp.log"))
             sending = measure_sending(args, personas, logs / "worker.log")
-    report(args, bare, rows, memory, sending)
+        imported = measure_import(args, personas) if args.import_rows else None
+    report(args, bare, rows, memory, sending, imported)
     print(f"\nServer logs: {logs}")
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from common.security import log_event, over_limit
-from organisations.forms import ContactPersonForm, OrganisationForm
+from organisations.forms import CheckedContactForm, OrganisationForm
 from organisations.models import EntryCheck
 from organisations.services import confirm_entry
 
@@ -77,10 +77,10 @@ def check_profile(request, token):
 @never_cache
 def check_contact(request, token, pk):
     """A contact person's entry, with the edit page's form and rules (editing rights and
-    public display with consent stay with the account pages)."""
+    public display, which needs consent, stay with the pages behind a login)."""
     check = check_for(request, token)
     contact = get_object_or_404(check.organisation.contacts, pk=pk)
-    form = ContactPersonForm(request.POST or None, instance=contact, can_grant_editor=False)
+    form = CheckedContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         contact._change_reason = "Jährliche Prüfung"
         form.save()

@@ -126,3 +126,16 @@ class ContactPersonForm(ConsentFields):
                 _("A contact person with this e-mail address already exists in this organisation.")
             )
         return email
+
+
+class CheckedContactForm(ContactPersonForm):
+    """A contact entry from the yearly check's link, which anyone holding it can use: no one is
+    made public there (consent is recorded by the person or the office, logged in), and no
+    one is given editing rights; a public entry can be withdrawn."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, can_grant_editor=False, **kwargs)
+        if self.instance.visibility != ContactPerson.Visibility.PUBLIC:
+            field = self.fields["visibility"]
+            field.choices = [c for c in field.choices if c[0] != ContactPerson.Visibility.PUBLIC]
+            del self.fields["consent_method"]

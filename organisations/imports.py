@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from organisations.models import (
     ContactPerson,
@@ -26,6 +28,7 @@ from organisations.models import (
     SuppressedAddress,
     Topic,
     address_hash,
+    sort_key,
 )
 from organisations.services import unique_slug
 
@@ -178,7 +181,9 @@ def judge(rows: list[list[str]], mapping: dict[int, str]) -> list[Row]:
     topics = {header_key(t.name): t for t in Topic.objects.all()}
     regions = {header_key(r.name): r for r in Region.objects.all()}
     organisations = {organisation_key(o.name): o for o in Organisation.objects.all()}
-    contacts = {c.email.casefold(): c for c in ContactPerson.objects.all()}
+    contacts = {}
+    for contact in ContactPerson.objects.select_related("organisation"):
+        contacts.setdefault(contact.email.casefold(), []).append(contact)
     suppressed = set(SuppressedAddress.objects.values_list("email_hash", flat=True))
     seen = {}
     judged = []
@@ -203,9 +208,26 @@ def judge(rows: list[list[str]], mapping: dict[int, str]) -> list[Row]:
             row.status = "error"
             continue
         row.organisation = organisations.get(organisation_key(values["organisation"]))
-        row.contact = contacts.get(email) if email else None
+        row.contact = same_person(row, contacts.get(email, []))
         row.status = compare(row)
     return judged
+
+
+def same_person(row: Row, entries: list[ContactPerson]) -> ContactPerson | None:
+    """The directory's entry for the row's address: the one at the row's organisation, else
+    one elsewhere, which the import moves (and says so)."""
+    here = [c for c in entries if row.organisation and c.organisation_id == row.organisation.pk]
+    if here or not entries:
+        return here[0] if here else None
+    row.notes.append(
+        _("%(name)s moves from %(old)s to %(new)s.")
+        % {
+            "name": entries[0].name,
+            "old": entries[0].organisation.name,
+            "new": row.values["organisation"],
+        }
+    )
+    return entries[0]
 
 
 def check_row(row: Row, kinds: dict, topics: dict, regions: dict, suppressed: set) -> None:
@@ -230,14 +252,18 @@ def check_row(row: Row, kinds: dict, topics: dict, regions: dict, suppressed: se
                     )
                     % {"email": values["email"]}
                 )
-    for model, names in ((Organisation, ORGANISATION_FIELDS), (ContactPerson, CONTACT_FIELDS)):
-        for name in names:
-            if values.get(name):
-                model_field = model._meta.get_field(name)
-                try:
-                    model_field.clean(values[name], None)
-                except ValidationError as error:
-                    row.reasons.append(f"{FIELDS[name][0]}: {' '.join(error.messages)}")
+    # The model fields' own rules (length, postcode, website, phone), as the edit forms apply
+    # them; the address's form is checked above.
+    fields = [(Organisation, "organisation", "name"), (ContactPerson, "email", "email")]
+    fields += [(Organisation, name, name) for name in ORGANISATION_FIELDS]
+    fields += [(ContactPerson, name, name) for name in CONTACT_FIELDS]
+    for model, name, field_name in fields:
+        if not values.get(name) or (name == "email" and row.reasons):
+            continue
+        try:
+            model._meta.get_field(field_name).clean(values[name], None)
+        except ValidationError as error:
+            row.reasons.append(f"{FIELDS[name][0]}: {' '.join(error.messages)}")
     if values.get("kind") and header_key(values["kind"]) not in kinds:
         row.reasons.append(
             _("Unknown kind of organisation: “%(value)s”.") % {"value": values["kind"]}
@@ -293,6 +319,8 @@ def apply_import(judged: list[Row], *, user, file_name: str) -> Counter:
     regions = {header_key(r.name): r for r in Region.objects.all()}
     kinds = {header_key(str(label)): value for value, label in Organisation.Kind.choices}
     suppressed = set(SuppressedAddress.objects.values_list("email_hash", flat=True))
+    tags = {}  # organisation → the topics and regions its rows name, added once at the end
+    new_contacts, changed_contacts = [], []
     for row in judged:
         if row.status not in ("new", "update"):
             continue
@@ -309,16 +337,14 @@ def apply_import(judged: list[Row], *, user, file_name: str) -> Counter:
             counts["organisations created"] += 1
         elif changed(organisation, values, ORGANISATION_FIELDS):
             counts["organisations changed"] += 1
-        for name in ORGANISATION_FIELDS:
-            if values.get(name):
-                setattr(organisation, name, values[name])
-        save_with_history(organisation, user, reason)
-        organisation.topics.add(
-            *(topics[header_key(t)] for t in split_list(values.get("topics", "")))
-        )
-        organisation.regions.add(
-            *(regions[header_key(r)] for r in split_list(values.get("regions", "")))
-        )
+        if organisation.pk is None or changed(organisation, values, ORGANISATION_FIELDS):
+            for name in ORGANISATION_FIELDS:
+                if values.get(name):
+                    setattr(organisation, name, values[name])
+            save_with_history(organisation, user, reason)
+        topic_set, region_set = tags.setdefault(organisation, (set(), set()))
+        topic_set.update(topics[header_key(t)] for t in split_list(values.get("topics", "")))
+        region_set.update(regions[header_key(r)] for r in split_list(values.get("regions", "")))
         if not values.get("email"):
             continue
         contact = row.contact
@@ -327,14 +353,31 @@ def apply_import(judged: list[Row], *, user, file_name: str) -> Counter:
                 email=values["email"],
                 receives_invitations=address_hash(values["email"]) not in suppressed,
             )
+            new_contacts.append(contact)
             counts["contact persons created"] += 1
         elif changed(contact, values, CONTACT_FIELDS) or contact.organisation_id != organisation.pk:
+            changed_contacts.append(contact)
             counts["contact persons changed"] += 1
+        else:
+            continue
         contact.organisation = organisation
         for name in CONTACT_FIELDS:
             if values.get(name):
                 setattr(contact, name, values[name])
-        save_with_history(contact, user, reason)
+        contact.sort_name, contact.updated_at = sort_key(contact.name), timezone.now()
+        contact.clean_fields(exclude=["user", "organisation"])  # the organisation: saved above
+    # Persons in bulk, with their history: what ContactPerson.save() adds is done above (the
+    # suppression list from its hashes, the sort name, the time of the change); none is made
+    # public, which would need consent.
+    history = {"default_user": user, "default_change_reason": reason}
+    bulk_create_with_history(new_contacts, ContactPerson, batch_size=500, **history)
+    fields = ["organisation", *CONTACT_FIELDS, "sort_name", "updated_at"]
+    bulk_update_with_history(changed_contacts, ContactPerson, fields, batch_size=500, **history)
+    for organisation, (topic_set, region_set) in tags.items():
+        if topic_set:
+            organisation.topics.add(*topic_set)
+        if region_set:
+            organisation.regions.add(*region_set)
     return counts
 
 
@@ -343,7 +386,10 @@ def changed(instance, values: dict, names: list[str]) -> bool:
 
 
 def save_with_history(instance, user, reason: str) -> None:
+    """The fields' own rules once more (the judging applied them to the file's text); the
+    suppression list is the model's save(), the one entry per address and organisation the
+    database's constraint (a violation rolls the whole import back)."""
     instance._history_user = user  # django-simple-history's names
     instance._change_reason = reason
-    instance.full_clean(exclude=["slug", "user"])
+    instance.clean_fields(exclude=["slug", "user"])
     instance.save()

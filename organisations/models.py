@@ -628,8 +628,10 @@ class SuppressedAddress(models.Model):
 def note_address_refused(contacts: models.QuerySet | list, error: Exception) -> None:
     """The mail server refused the address for good: the office and the organisation's editors
     see "Adresse prüfen" until it is changed (ContactPerson.save)."""
+    answers = getattr(error, "recipients", {}).values()  # SMTPRecipientsRefused: (code, text)
+    text = "; ".join(f"{code} {reply.decode(errors='replace')}" for code, reply in answers)
     ContactPerson.objects.filter(pk__in=contacts).update(
-        address_failed_at=timezone.now(), address_error=f"{type(error).__name__}: {error}"[:500]
+        address_failed_at=timezone.now(), address_error=(text or str(error))[:500]
     )
 
 

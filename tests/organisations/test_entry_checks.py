@@ -200,18 +200,22 @@ def test_a_phone_number_is_corrected_with_the_edit_forms_rules(anonymous, org_a,
     assert colleague.is_editor is False  # no editing rights by the link
 
 
-def test_the_link_cannot_make_someone_public_without_saying_how_they_agreed(
-    anonymous, org_a, editor_contact
-):
+def test_the_link_makes_nobody_public_or_an_editor(anonymous, org_a, editor_contact):
+    """Fails without the fix: anyone holding the link could show a colleague publicly,
+    claiming written consent."""
     colleague = ContactPersonFactory(organisation=org_a)
     check = checked(org_a, editor_contact)
+    url = f"/eintrag/{check.token}/person/{colleague.pk}/"
     data = {"name": colleague.name, "email": colleague.email, "visibility": "public"}
 
-    response = anonymous.post(f"/eintrag/{check.token}/person/{colleague.pk}/", data)
+    page = anonymous.get(url)
+    response = anonymous.post(url, {**data, "consent_method": "written", "is_editor": "on"})
 
+    assert 'value="public"' not in page.text and "consent_method" not in page.text
     assert response.status_code == 200
     colleague.refresh_from_db()
-    assert colleague.visibility == "members"
+    assert colleague.visibility == "members" and colleague.consent_given_at is None
+    assert colleague.is_editor is False
 
 
 def test_no_longer_with_us_takes_the_person_off_the_directory_and_the_invitations(

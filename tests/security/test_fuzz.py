@@ -23,7 +23,14 @@ from tests.test_permissions import MATRIX, PERSONAS
 
 # Forms whose purpose is to end the session or destroy data on purpose: posting them with any
 # truthy value does exactly that, which is not a failure (they are tested on their own).
-LEFT_OUT = ("/logout/", "/personen/", "/loeschen/", "/2fa/totp/deactivate/", "/2fa/webauthn/")
+LEFT_OUT = (
+    "/logout/",
+    "/personen/",
+    "/loeschen/",
+    "/weg/",
+    "/2fa/totp/deactivate/",
+    "/2fa/webauthn/",
+)
 
 NASTY = st.one_of(
     st.just(""),
