@@ -49,7 +49,9 @@ def parse_args():
     )
     parser.add_argument("--no-pages", action="store_true", help="measure sending only")
     parser.add_argument(
-        "--only", default="", help="measure only the pages whose label contains this text"
+        "--only",
+        default="",
+        help="measure only the pages whose label contains this text (a|b: either)",
     )
     return parser.parse_args()
 
@@ -136,7 +138,7 @@ POLL_MEETING = "terminabstimmung-referenz"
 def pages() -> list[tuple[str, str, str]]:
     """(label, persona, path) of every page measured, from the reference data."""
     from meetings.models import Meeting, PollParticipant
-    from organisations.models import Organisation, Topic
+    from organisations.models import ContactPerson, EntryCheck, Organisation, Topic
 
     topic = Topic.objects.order_by("pk").first()
     organisation = Organisation.objects.filter(listed_publicly=True).order_by("-pk").first()
@@ -148,6 +150,8 @@ def pages() -> list[tuple[str, str, str]]:
         .first()
     )
     polled = PollParticipant.objects.filter(poll__meeting__slug=POLL_MEETING).order_by("pk")
+    editor = ContactPerson.objects.filter(is_editor=True, organisation=organisation).first()
+    check = EntryCheck.objects.create(organisation=organisation, contact=editor)
     return [
         ("Verzeichnis", "member", "/organisationen/"),
         ("Verzeichnis gefiltert", "member", f"/organisationen/?topic={topic.slug}&kind=welfare"),
@@ -174,6 +178,11 @@ def pages() -> list[tuple[str, str, str]]:
             "/geschaeftsstelle/treffen/vernetzungstreffen-referenz-300/einladungen/senden/",
         ),
         ("Daten einer Person finden", "staff", "/geschaeftsstelle/personen/?email=a@b.example"),
+        ("Aktualität (2.000 Organisationen)", "staff", "/geschaeftsstelle/aktualitaet/"),
+        ("Aktualität: Adressen prüfen", "staff", "/geschaeftsstelle/aktualitaet/?liste=adressen"),
+        ("Import (Hochladen)", "staff", "/geschaeftsstelle/import/"),
+        # Rate limited only for links that open nothing and for changes.
+        ("Eintrag prüfen (persönlicher Link)", "visitor", f"/eintrag/{check.token}/"),
         # Rate limited per address (30/m): wrk.lua's 4,096 forwarded addresses keep it below.
         ("Terminabstimmung (Antwortseite)", "visitor", polled.first().get_answer_url()),
         (
@@ -355,7 +364,7 @@ def measure_pages(args, personas, app, bare_server) -> tuple[list, list]:
     bare = [load_bare()]
     rows = []
     for label, persona, path in pages():
-        if args.only not in label:
+        if not any(part in label for part in args.only.split("|")):
             continue
         cookie = personas["cookies"].get(persona, "")
         response = fetch(APP_PORT, path, cookie)

@@ -4,11 +4,12 @@ people without an account (the accounts page), each with the one click that help
 
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -75,19 +76,31 @@ def stale(request):
 
 @staff_required
 @require_POST
-def check_again(request, pk):
-    """Ask the organisation now whether its entry is current (the yearly check's mail)."""
-    organisation = get_object_or_404(Organisation, pk=pk)
-    try:
-        checks = ask_for_check(organisation=organisation, not_since=ASK_AGAIN_AFTER, reminder=True)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+def check_again(request):
+    """Ask an organisation now whether its entry is current (the yearly check's mail); the
+    list's buttons share one form, each naming its organisation."""
+    form = CheckAgainForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose an organisation from the list."))
     else:
-        log_event("entry_check_requested", request, organisation=organisation.pk)
-        messages.success(
-            request,
-            _("%(name)s is asked: the mail goes to %(people)s.")
-            % {"name": organisation.name, "people": ", ".join(c.contact.name for c in checks)},
-        )
+        organisation = form.cleaned_data["organisation"]
+        try:
+            checks = ask_for_check(
+                organisation=organisation, not_since=ASK_AGAIN_AFTER, reminder=True
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            log_event("entry_check_requested", request, organisation=organisation.pk)
+            names = ", ".join(check.contact.name for check in checks)
+            messages.success(
+                request,
+                _("%(name)s is asked: the mail goes to %(people)s.")
+                % {"name": organisation.name, "people": names},
+            )
     shown = request.POST.get("liste", "")
     return redirect(reverse("office:stale") + (f"?liste={shown}" if shown in LISTS else ""))
+
+
+class CheckAgainForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all())

@@ -456,7 +456,7 @@ MATRIX = [
     (
         "office:check_again",
         "post",
-        "/geschaeftsstelle/aktualitaet/{a_pk}/nachfragen/",
+        "/geschaeftsstelle/aktualitaet/nachfragen/",
         [LOGIN, 403, 403, 403, 302],
     ),
     ("office:accounts", "get", "/geschaeftsstelle/zugaenge/", [LOGIN, 403, 403, 403, 200]),

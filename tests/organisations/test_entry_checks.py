@@ -127,13 +127,16 @@ def test_a_suppressed_address_gets_no_check():
 
 
 def test_the_office_asks_again_at_most_once_a_day(staff, org_a, editor_contact):
-    url = f"/geschaeftsstelle/aktualitaet/{org_a.pk}/nachfragen/"
+    url = "/geschaeftsstelle/aktualitaet/nachfragen/"
+    data = {"organisation": org_a.pk, "liste": "unbestaetigt"}
 
-    first = staff.post(url, {"liste": "unbestaetigt"}, follow=True)
-    second = staff.post(url, {"liste": "unbestaetigt"}, follow=True)
+    first = staff.post(url, data, follow=True)
+    second = staff.post(url, data, follow=True)
+    unknown = staff.post(url, {"organisation": "x"}, follow=True)
 
     assert "Caritas Stuttgart wird gefragt: Die E-Mail geht an Erika Redaktion." in first.text
     assert "Caritas Stuttgart wurde am" in second.text and "schon gefragt" in second.text
+    assert "Bitte wählen Sie eine Organisation aus der Liste." in unknown.text
     assert EntryCheck.objects.filter(organisation=org_a).count() == 1
 
 

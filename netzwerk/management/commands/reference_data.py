@@ -64,6 +64,7 @@ class Command(BaseCommand):
             meetings = self.meetings(rng, options["meetings"], topics)
             invitations = self.invitations(rng, meetings, contacts, options["invitations"])
             asked = self.poll(rng, topics, organisations, contacts, options["poll_participants"])
+            self.upkeep(random.Random(options["seed"] + 1), organisations, contacts)
         self.stdout.write(
             f"{len(organisations)} organisations, {len(contacts)} contact persons, "
             f"{len(meetings)} meetings, {invitations} invitations (seed {options['seed']})"
@@ -113,6 +114,26 @@ class Command(BaseCommand):
             for region in rng.sample(regions, rng.randint(1, 2))
         )
         return organisations
+
+    def upkeep(self, rng, organisations, contacts):
+        """Entries made over four years, most confirmed within the last one, and an address in
+        a hundred refused by the mail server: the office's upkeep lists have rows to show."""
+        now = timezone.now()
+        for organisation in organisations:
+            organisation.created_at = now - datetime.timedelta(days=rng.uniform(0, 4 * 365))
+            old = now - organisation.created_at > datetime.timedelta(days=365)
+            if old and rng.random() < 0.7:
+                organisation.confirmed_at = now - datetime.timedelta(days=rng.uniform(0, 330))
+        Organisation.objects.bulk_update(
+            organisations, ["created_at", "confirmed_at"], batch_size=2000
+        )
+        refused = [contact for contact in contacts if rng.random() < 0.01]
+        for contact in refused:
+            contact.address_failed_at = now - datetime.timedelta(days=rng.uniform(0, 60))
+            contact.address_error = "550 5.1.1 user unknown"
+        ContactPerson.objects.bulk_update(
+            refused, ["address_failed_at", "address_error"], batch_size=2000
+        )
 
     def contacts(self, rng, organisations, per_organisation):
         visibility = [ContactPerson.Visibility.MEMBERS] * 8 + [ContactPerson.Visibility.STAFF] * 2
