@@ -231,7 +231,7 @@ def test_the_office_reads_its_upkeep_lists_and_asks_again(new_page, staff_user, 
     row = page.get_by_role("row", name=re.compile("Arbeitskreis Asyl Esslingen"))
     checked(page, documents, "unconfirmed")
     shot(page, "9-stale-unconfirmed")
-    row.get_by_role("button", name="Arbeitskreis Asyl Esslingen Erneut fragen").click()
+    row.get_by_role("button", name="Arbeitskreis Asyl Esslingen Jetzt fragen").click()
 
     expect(
         page.get_by_text(

@@ -167,7 +167,7 @@ def test_the_lists_and_the_counts_on_the_office_home_agree_with_the_directory(st
     assert "3 Einträge seit über einem Jahr nicht bestätigt" in home
     assert "3 Adressen prüfen" in home
     assert "3 Organisationen, von denen niemand eingeladen wird" in home
-    assert listed.count("</span> Erneut fragen") == 3
+    assert listed.count("</span> Jetzt fragen") == 3
     assert "nie" in listed
 
 

@@ -538,6 +538,24 @@ class Command(BaseCommand):
 
         self.create_logins()
         self.create_meetings()
+        self.date_the_entries()
+
+    def date_the_entries(self):
+        """The directory as it stands after some years: most entries made two years ago and
+        confirmed in spring, every fifth not confirmed since, and one address the mail server
+        refused, so that the office's upkeep lists and "Zuletzt bestätigt" show something."""
+        now = timezone.now()
+        spring = now.replace(month=3, day=12) if now.month > 3 else now - datetime.timedelta(200)
+        for number, organisation in enumerate(Organisation.objects.order_by("pk")):
+            Organisation.objects.filter(pk=organisation.pk).update(
+                created_at=now - datetime.timedelta(days=730 - number),
+                confirmed_at=None if number % 5 == 4 else spring,
+            )
+        refused = ContactPerson.objects.filter(is_editor=False).order_by("-pk").first()
+        ContactPerson.objects.filter(pk=refused.pk).update(
+            address_failed_at=now - datetime.timedelta(days=3),
+            address_error="550 5.1.1 user unknown",
+        )
 
     def create_logins(self):
         editor_org = Organisation.objects.get(name=DEMO_EDITOR_ORGANISATION)
