@@ -3,18 +3,23 @@ interval, addresses the mail server refused, organisations nobody of which is in
 people without an account (the accounts page), each with the one click that helps."""
 
 import datetime
+import hashlib
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from common.caching import change_versions
 from common.security import log_event
 from common.staff import staff_required
 from organisations.models import ContactPerson, Organisation
@@ -26,17 +31,35 @@ LISTS = {
     "adressen": gettext_lazy("Addresses to check"),
     "ohne-einladung": gettext_lazy("Nobody receives the invitations"),
 }
+# The kept figures are renewed at least this often.
+COUNTS_SECONDS = 3600
 # The office asks an organisation again at most once a day.
 ASK_AGAIN_AFTER = datetime.timedelta(days=1)
 
 
 def upkeep_counts() -> dict[str, int]:
-    """The lists' sizes, for this page and the office's home (two queries)."""
-    counts = Organisation.objects.upkeep_counts()
-    counts |= ContactPerson.objects.aggregate(
-        refused=Count("pk", filter=Q(address_failed_at__isnull=False)),
-        without_account=Count("pk", filter=Q(user__isnull=True) | Q(user__last_login__isnull=True)),
-    )
+    """The lists' sizes, for this page and the office's home. Counting 2,000 organisations and
+    10,000 persons takes a third of the home's time: the figures are kept in the cache, keyed by
+    the latest change to organisations and persons, the latest login (an account in use) and
+    the hour (an entry falls out of date as time passes)."""
+    latest_login = get_user_model().objects.aggregate(latest=Max("last_login"))["latest"]
+    state = [
+        *change_versions([Organisation, ContactPerson]),
+        str(latest_login),
+        timezone.now().strftime("%Y%m%d%H"),
+    ]
+    key = "upkeep:" + hashlib.sha256(":".join(state).encode()).hexdigest()
+
+    kept = caches["template_fragments"]
+    counts = kept.get(key)
+    if counts is None:
+        counts = Organisation.objects.upkeep_counts() | ContactPerson.objects.aggregate(
+            refused=Count("pk", filter=Q(address_failed_at__isnull=False)),
+            without_account=Count(
+                "pk", filter=Q(user__isnull=True) | Q(user__last_login__isnull=True)
+            ),
+        )
+        kept.set(key, counts, COUNTS_SECONDS)
     return counts
 
 

@@ -630,8 +630,9 @@ def note_address_refused(contacts: models.QuerySet | list, error: Exception) -> 
     see "Adresse prüfen" until it is changed (ContactPerson.save)."""
     answers = getattr(error, "recipients", {}).values()  # SMTPRecipientsRefused: (code, text)
     text = "; ".join(f"{code} {reply.decode(errors='replace')}" for code, reply in answers)
+    now = timezone.now()  # updated_at: what shows the entry (or counts it) is renewed
     ContactPerson.objects.filter(pk__in=contacts).update(
-        address_failed_at=timezone.now(), address_error=(text or str(error))[:500]
+        address_failed_at=now, address_error=(text or str(error))[:500], updated_at=now
     )
 
 

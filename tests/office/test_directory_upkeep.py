@@ -1,13 +1,21 @@
 """The office's import pages and its lists of what is stale (issue 16)."""
 
 import datetime
+import smtplib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.utils import timezone
 
-from organisations.models import ContactPerson, DirectoryImport, Organisation
+from organisations.models import (
+    ContactPerson,
+    DirectoryImport,
+    EntryCheck,
+    Organisation,
+    note_address_refused,
+)
+from organisations.services import confirm_entry
 from tests.factories import ContactPersonFactory, OrganisationFactory, TopicFactory
 from tests.organisations.test_imports import excel_csv
 
@@ -174,8 +182,35 @@ def test_the_lists_and_the_counts_on_the_office_home_agree_with_the_directory(st
 @pytest.mark.parametrize("organisations", [4, 2000])
 def test_the_stale_lists_query_counts_are_fixed(django_assert_num_queries, staff, organisations):
     stale_directory(organisations // 4)
+    staff.get("/geschaeftsstelle/aktualitaet/")  # the figures are kept
     for name in ("unbestaetigt", "adressen", "ohne-einladung"):
-        # 1 session, 2 user, 3 the second factor, 4-5 the counts, 6 the page's rows and 7
-        # their number (paginated)
-        with django_assert_num_queries(7):
+        # 1 session, 2 user, 3 the second factor, 4 the latest login and 5 the directory's
+        # latest change (the figures' key), 6 the kept figures, 7 the page's rows and 8 their
+        # number (paginated)
+        with django_assert_num_queries(8):
             staff.get(f"/geschaeftsstelle/aktualitaet/?liste={name}")
+
+
+def test_the_kept_figures_follow_confirmations_refusals_and_logins(staff, member_contact):
+    stale_directory(1)
+    unconfirmed = Organisation.objects.unconfirmed().get()
+    home = staff.get("/geschaeftsstelle/").text
+    assert "1 Eintrag seit über einem Jahr nicht bestätigt" in home
+    assert "1 Adresse prüfen" in home
+    contacts = ContactPerson.objects.select_related("user")
+    without = sum(1 for c in contacts if c.user is None or c.user.last_login is None)
+    assert f"{without} Ansprechpersonen ohne genutzten Zugang" in home
+
+    check = EntryCheck.objects.create(
+        organisation=unconfirmed, contact=unconfirmed.contacts.first()
+    )
+    confirm_entry(check=check)
+    note_address_refused([member_contact.pk], smtplib.SMTPRecipientsRefused({}))
+    user = member_contact.user
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+
+    home = staff.get("/geschaeftsstelle/").text
+    assert "0 Einträge seit über einem Jahr nicht bestätigt" in home
+    assert "2 Adressen prüfen" in home
+    assert f"{without - 1} Ansprechpersonen ohne genutzten Zugang" in home
