@@ -63,15 +63,9 @@ def entry_check(request, token):
 def check_profile(request, token):
     """The organisation's profile, with the edit page's form and rules."""
     check = check_for(request, token)
-    organisation = check.organisation
-    form = OrganisationForm(request.POST or None, instance=organisation, prefix="org")
-    if request.method == "POST" and form.is_valid():
-        organisation._change_reason = "Jährliche Prüfung"
-        form.save()
-        messages.success(request, _("The profile has been saved."))
-        return redirect("entry_check", token)
-    context = {"check": check, "token": token, "organisation": organisation, "form": form}
-    return render(request, "organisations/check_profile.html", context)
+    form = OrganisationForm(request.POST or None, instance=check.organisation, prefix="org")
+    context = {"name": check.organisation.name, "pick": True}
+    return check_form_page(request, token, check, form, context)
 
 
 @never_cache
@@ -81,13 +75,18 @@ def check_contact(request, token, pk):
     check = check_for(request, token)
     contact = get_object_or_404(check.organisation.contacts, pk=pk)
     form = CheckedContactForm(request.POST or None, instance=contact)
+    context = {"name": contact.name, "contact": contact}
+    return check_form_page(request, token, check, form, context)
+
+
+def check_form_page(request, token, check, form, context):
     if request.method == "POST" and form.is_valid():
-        contact._change_reason = "Jährliche Prüfung"
+        form.instance._change_reason = "Jährliche Prüfung"
         form.save()
-        messages.success(request, _("The contact entry has been saved."))
+        messages.success(request, _("The changes have been saved."))
         return redirect("entry_check", token)
-    context = {"check": check, "token": token, "contact": contact, "form": form}
-    return render(request, "organisations/check_contact.html", context)
+    context |= {"check": check, "token": token, "form": form}
+    return render(request, "organisations/check_form.html", context)
 
 
 @never_cache

@@ -106,6 +106,20 @@ def run_axe(page) -> list[dict]:
     )
 
 
+def screenshot(page, name, *, folder: str) -> None:
+    """A full-page screenshot into screenshots/<folder>/<name>-<width>.png, to look at."""
+    path = SCREENSHOTS / folder
+    path.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=path / f"{name}-{width}.png", full_page=True)
+
+
+def checked(page, documents, name):
+    """axe finds nothing; the HTML goes to the Nu checker at the end of the test."""
+    assert run_axe(page) == [], name
+    documents[f"{name} {page.viewport_size['width']}px"] = page.content()
+
+
 def check_html(documents: dict[str, str], folder: Path) -> list[str]:
     """Run the Nu HTML checker once over all documents; returns 'name: line: message' errors."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -3,29 +3,21 @@ office accepts; a member finds a person by topic; an editor adds a colleague wit
 fixes it from the error summary, by keyboard. Screenshots at 390 and 1280 px go to
 screenshots/directory/; axe and the Nu HTML checker look at the states in between."""
 
+from functools import partial
+
 import pytest
 from playwright.sync_api import expect
 
 from meetings.models import Invitation, ParticipationRequest
 from organisations.models import ContactPerson
-from tests.browser.conftest import SCREENSHOTS, WIDTHS, check_html, run_axe
+from tests.browser.conftest import WIDTHS, check_html, checked, run_axe, screenshot
 from tests.browser.test_keyboard import tab_to
 from tests.factories import ContactPersonFactory, MeetingFactory, OrganisationFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def shot(page, name):
-    folder = SCREENSHOTS / "directory"
-    folder.mkdir(parents=True, exist_ok=True)
-    width = page.viewport_size["width"]
-    page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
-
-
-def checked(page, documents, name):
-    """axe finds nothing; the HTML goes to the Nu checker at the end of the test."""
-    assert run_axe(page) == [], name
-    documents[f"{name} {page.viewport_size['width']}px"] = page.content()
+shot = partial(screenshot, folder="directory")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

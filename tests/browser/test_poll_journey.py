@@ -7,6 +7,7 @@ screenshots/poll/; axe and the Nu HTML checker look at every new page state."""
 
 import datetime
 import re
+from functools import partial
 
 import pytest
 from django.core import mail
@@ -16,7 +17,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from meetings.models import DatePoll, Invitation, Meeting, PollParticipant
-from tests.browser.conftest import SCREENSHOTS, check_html, run_axe
+from tests.browser.conftest import check_html, checked, screenshot
 from tests.conftest import run_worker
 from tests.factories import (
     ContactPersonFactory,
@@ -37,17 +38,7 @@ DATES = [
 FEB, MARCH_4, MARCH_16 = (label for *_typed, label in DATES)
 
 
-def shot(page, name):
-    folder = SCREENSHOTS / "poll"
-    folder.mkdir(parents=True, exist_ok=True)
-    width = page.viewport_size["width"]
-    page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
-
-
-def checked(page, documents, name):
-    """axe finds nothing; the HTML goes to the Nu checker at the end of the test."""
-    assert run_axe(page) == [], name
-    documents[f"{name} {page.viewport_size['width']}px"] = page.content()
+shot = partial(screenshot, folder="poll")
 
 
 def poll_link(address: str) -> str:

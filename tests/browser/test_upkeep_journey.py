@@ -7,6 +7,7 @@ visited."""
 
 import datetime
 import re
+from functools import partial
 
 import pytest
 from django.core import mail
@@ -15,7 +16,7 @@ from playwright.sync_api import expect
 
 from organisations.models import ContactPerson, DirectoryImport, EntryCheck, Organisation
 from organisations.services import ask_for_check
-from tests.browser.conftest import SCREENSHOTS, WIDTHS, check_html, run_axe
+from tests.browser.conftest import WIDTHS, check_html, checked, screenshot
 from tests.conftest import run_worker
 from tests.factories import ContactPersonFactory, OrganisationFactory, TopicFactory
 
@@ -39,17 +40,7 @@ def address_list(nora: str) -> bytes:
     return "\r\n".join(lines).encode("cp1252") + b"\r\n"
 
 
-def shot(page, name):
-    folder = SCREENSHOTS / "upkeep"
-    folder.mkdir(parents=True, exist_ok=True)
-    width = page.viewport_size["width"]
-    page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
-
-
-def checked(page, documents, name):
-    """axe finds nothing; the HTML goes to the Nu checker at the end of the test."""
-    assert run_axe(page) == [], name
-    documents[f"{name} {page.viewport_size['width']}px"] = page.content()
+shot = partial(screenshot, folder="upkeep")
 
 
 def upload(page, file_name: str, data: bytes):
@@ -194,7 +185,7 @@ def test_an_editor_confirms_the_entry_and_corrects_a_phone_number(
     page.get_by_role("button", name="Speichern").click()
 
     page.wait_for_url(f"**{path}")
-    expect(page.get_by_text("Der Kontakteintrag wurde gespeichert.")).to_be_visible()
+    expect(page.get_by_text("Die Änderungen wurden gespeichert.")).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text="Jonas Berger")).to_contain_text(
         "+49 711 98 76 54"
     )
