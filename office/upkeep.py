@@ -72,7 +72,8 @@ def stale_rows(name: str):
         )
     if name == "ohne-einladung":
         organisations = Organisation.objects.without_invited_contact().annotate(
-            contact_count=Count("contacts")
+            contact_count=Count("contacts"),
+            editor_count=Count("contacts", filter=Q(contacts__is_editor=True)),
         )
     else:
         organisations = Organisation.objects.unconfirmed().annotate(
