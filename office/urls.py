@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from office import attendance, imports, polls, requests, rounds, upkeep, views
+from office import attendance, figures, imports, polls, requests, rounds, upkeep, views
 
 app_name = "office"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("import/<int:pk>/", imports.import_preview, name="import_preview"),
     path("import/<int:pk>/bestaetigen/", imports.import_confirm, name="import_confirm"),
     path("aktualitaet/", upkeep.stale, name="stale"),
+    path("auswertung/", figures.evaluation, name="evaluation"),
+    path("auswertung/organisationen.csv", figures.evaluation_csv, name="evaluation_csv"),
     path("aktualitaet/nachfragen/", upkeep.check_again, name="check_again"),
     path("personen/<int:pk>/", views.person_data, name="person_data"),
     path("personen/<int:pk>.json", views.person_data, {"as_json": True}, name="person_data_json"),

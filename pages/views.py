@@ -1,9 +1,12 @@
-"""The site's own pages, which draw on the directory and the calendar: the home page and the
-member's account overview."""
+"""The site's own pages, which draw on the directory and the calendar: the home page, the
+member's account overview and the network in figures."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
+from common.caching import list_cache_key
+from meetings.figures import public_figures
 from meetings.models import Invitation, Meeting
 from organisations.models import Organisation, contact_of
 
@@ -39,3 +42,15 @@ def account(request):
         "past_invitations": [i for i in invitations if i.meeting_id not in upcoming],
     }
     return render(request, "pages/account.html", context)
+
+
+def figures(request):
+    """ "Das Netzwerk in Zahlen", from public data only, the same for everyone: its rendering is
+    kept in the cache, keyed by the state of the organisations and the meetings."""
+    context = {
+        "figures": SimpleLazyObject(public_figures),
+        "cache_key": list_cache_key(
+            request, Organisation, Meeting, audience="everyone", filters=False
+        ),
+    }
+    return render(request, "pages/figures.html", context)

@@ -52,6 +52,7 @@ def test_demo_data_youth_meeting_is_announced_with_an_open_poll_half_answered(db
         assert list(
             Meeting.objects.exclude(pk=youth.pk).values_list("slug", "status", "starts_at")
         ) == [
+            ("bildung-und-sprache", "held", datetime.datetime(2026, 5, 12, 14, tzinfo=ZONE)),
             (
                 "asylverfahren-und-aufenthalt",
                 "held",

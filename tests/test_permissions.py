@@ -447,6 +447,20 @@ MATRIX = [
         [LOGIN, 403, 403, 403, 302],
     ),
     ("office:stale", "get", "/geschaeftsstelle/aktualitaet/", [LOGIN, 403, 403, 403, 200]),
+    ("office:evaluation", "get", "/geschaeftsstelle/auswertung/", [LOGIN, 403, 403, 403, 200]),
+    (
+        "office:evaluation",
+        "get",
+        "/geschaeftsstelle/auswertung/?von=2026-01-01&bis=2026-06-30&sortierung=name",
+        [LOGIN, 403, 403, 403, 200],
+    ),
+    (
+        "office:evaluation_csv",
+        "get",
+        "/geschaeftsstelle/auswertung/organisationen.csv?jahr=2026",
+        [LOGIN, 403, 403, 403, 200],
+    ),
+    ("figures", "get", "/netzwerk-in-zahlen/", [200] * 5),
     (
         "office:stale",
         "get",
