@@ -179,6 +179,8 @@ def pages() -> list[tuple[str, str, str]]:
         ),
         ("Daten einer Person finden", "staff", "/geschaeftsstelle/personen/?email=a@b.example"),
         ("Aktualität (2.000 Organisationen)", "staff", "/geschaeftsstelle/aktualitaet/"),
+        ("Auswertung (ein Jahr)", "staff", "/geschaeftsstelle/auswertung/?jahr=2025"),
+        ("Das Netzwerk in Zahlen", "visitor", "/netzwerk-in-zahlen/"),
         ("Aktualität: Adressen prüfen", "staff", "/geschaeftsstelle/aktualitaet/?liste=adressen"),
         ("Import (Hochladen)", "staff", "/geschaeftsstelle/import/"),
         # Rate limited only for links that open nothing and for changes.

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from meetings.models import Invitation, Meeting
+from meetings.services import record_attendance
 from organisations.models import ContactPerson, Organisation
 from tests.conftest import CACHE_WRITE
 from tests.factories import (
@@ -179,9 +180,13 @@ def test_the_evaluation_and_the_public_page_have_fixed_query_counts(
     django_assert_num_queries, staff, anonymous, count
 ):
     year = past_meetings(count)
-    # 1 session, 2 user, 3 second factor, 4 the years, 5 the meetings, 6 their invitations,
-    # 7 the organisations, 8-9 their regions and topics, 10 the core circle
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 second factor, 4 the invitations' latest change, 5 the latest change
+    # of meetings, organisations and persons, 6 the kept rendering; the first time also 7 the
+    # years, 8 the meetings, 9 their invitations, 10 the organisations, 11-12 their regions
+    # and topics, 13 the core circle, and writing the rendering
+    with django_assert_num_queries(13 + CACHE_WRITE):
+        staff.get(f"/geschaeftsstelle/auswertung/?jahr={year}")
+    with django_assert_num_queries(6):
         staff.get(f"/geschaeftsstelle/auswertung/?jahr={year}")
     # 1 the state of organisations and meetings, 2 the kept rendering; the first time also
     # 3 the listed organisations, 4 by kind, 5 by region, 6 by topic, 7 the meetings held and
@@ -190,3 +195,25 @@ def test_the_evaluation_and_the_public_page_have_fixed_query_counts(
         anonymous.get("/netzwerk-in-zahlen/")
     with django_assert_num_queries(2):
         anonymous.get("/netzwerk-in-zahlen/")
+
+
+def test_the_kept_evaluation_follows_answers_attendance_and_names(staff, db):
+    start = timezone.now() - datetime.timedelta(days=2)
+    meeting = MeetingFactory(status="held", starts_at=start)
+    first = InvitationFactory(meeting=meeting, contact__organisation__name="Refugio")
+    second = InvitationFactory(meeting=meeting)
+    url = f"/geschaeftsstelle/auswertung/?jahr={start.year}"
+    assert "<strong>0</strong> Personen anwesend" in staff.get(url).text
+
+    record_attendance(meeting=meeting, present_ids={first.pk})
+    assert "<strong>1</strong> Personen anwesend" in staff.get(url).text
+
+    second.refresh_from_db()
+    second.answer = "yes"
+    second.save()
+    assert "<strong>1</strong> haben zugesagt und kamen nicht" in staff.get(url).text
+
+    Organisation.objects.filter(pk=first.contact.organisation_id).update(
+        name="Refugio Stuttgart", updated_at=timezone.now()
+    )
+    assert "Refugio Stuttgart" in staff.get(url).text

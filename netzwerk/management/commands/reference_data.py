@@ -15,6 +15,7 @@ import zoneinfo
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             invitations = self.invitations(rng, meetings, contacts, options["invitations"])
             asked = self.poll(rng, topics, organisations, contacts, options["poll_participants"])
             self.upkeep(random.Random(options["seed"] + 1), organisations, contacts)
+            self.attendance(random.Random(options["seed"] + 2))
         self.stdout.write(
             f"{len(organisations)} organisations, {len(contacts)} contact persons, "
             f"{len(meetings)} meetings, {invitations} invitations (seed {options['seed']})"
@@ -114,6 +116,30 @@ class Command(BaseCommand):
             for region in rng.sample(regions, rng.randint(1, 2))
         )
         return organisations
+
+    def attendance(self, rng):
+        """Who came to the meetings held, as the office records it: most who said yes, some
+        who said maybe, a few who did not answer; the meetings' figures follow."""
+        chance = {"yes": 0.85, "maybe": 0.4, "open": 0.05, "no": 0.0}
+        invitations = list(
+            Invitation.objects.filter(meeting__status=Meeting.Status.HELD).only("pk", "answer")
+        )
+        for invitation in invitations:
+            invitation.attended = rng.random() < chance[invitation.answer]
+        Invitation.objects.bulk_update(invitations, ["attended"], batch_size=2000)
+        present = Invitation.objects.filter(attended=True)
+        figures = {
+            row["meeting"]: row
+            for row in present.values("meeting").annotate(
+                people=Count("pk"), organisations=Count("contact__organisation", distinct=True)
+            )
+        }
+        held = list(Meeting.objects.filter(status=Meeting.Status.HELD))
+        for meeting in held:
+            row = figures.get(meeting.pk, {"people": 0, "organisations": 0})
+            meeting.participants_count = row["people"]
+            meeting.organisations_count = row["organisations"]
+        Meeting.objects.bulk_update(held, ["participants_count", "organisations_count"])
 
     def upkeep(self, rng, organisations, contacts):
         """Entries made over four years, most confirmed within the last one, and an address in
