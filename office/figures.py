@@ -8,6 +8,7 @@ import hashlib
 
 from django import forms
 from django.core.cache import caches
+from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -25,6 +26,8 @@ from meetings.models import Invitation, Meeting
 from office.attendance import spreadsheet_safe
 from organisations.models import ContactPerson, Organisation
 
+# The organisations' table shows this many rows a page; the CSV holds them all.
+TABLE_PAGE_SIZE = 100
 SORTS = {
     "name": lambda row: row.organisation.sort_name,
     "besucht": lambda row: (-row.attended, row.organisation.sort_name),
@@ -112,6 +115,7 @@ def evaluation_context(request, form: PeriodForm) -> dict:
     figures["table"].sort(key=SORTS.get(sort, SORTS["besucht"]))
     held = [row for row in figures["meetings"] if row.meeting.status == Meeting.Status.HELD]
     return {
+        "page": Paginator(figures["table"], TABLE_PAGE_SIZE).get_page(request.GET.get("seite")),
         "form": form,
         "years": years(),
         "meeting_rows": [
