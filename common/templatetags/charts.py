@@ -4,15 +4,15 @@ with up to two bars, and the figures as an HTML table under it for screen reader
 Plain templates rather than a charting library: the charts are horizontal bars with a label
 and a figure, which a template draws in a few lines; the libraries that render SVG on the
 server (pygal, matplotlib) bring their own fonts, styles or inline scripts, which the
-Content-Security-Policy and the house style forbid. The bars are drawn in percent of the
-width, the text in pixels: the chart follows the page's width and its text stays readable.
+Content-Security-Policy and the house style forbid. Each row is its label (HTML, which wraps
+on a narrow screen) and its bars (SVG, drawn in percent of the width): the chart follows the
+page's width and its text stays readable.
 """
 
 from django import template
 
 register = template.Library()
 
-ROW = 46  # pixels per label: the label above, the bars under it
 BAR = 14
 # The site's accent and a dark orange: both at least 4.5:1 against white (WCAG 1.4.11 asks 3:1).
 COLOURS = ["#0b5d7a", "#a34a00"]
@@ -27,29 +27,19 @@ def bar_chart(rows, *, title: str, chart_id: str, heading: str, series=None, uni
     ]
     largest = max((value for _label, values in rows for value in values), default=0) or 1
     bars = []
-    for position, (label, values) in enumerate(rows):
-        top = position * ROW
-        drawn = []
-        for number, value in enumerate(values):
-            width = round(80 * value / largest, 2)
-            drawn.append(
-                {
-                    "y": top + 20 + number * (BAR + 2),
-                    "text_y": top + 20 + number * (BAR + 2) + BAR - 2,
-                    "width": width,
-                    "text_x": width + 1.5,
-                    "value": value,
-                    "colour": COLOURS[number % len(COLOURS)],
-                }
-            )
-        bars.append({"label": label, "label_y": top + 15, "values": drawn})
-    per_row = ROW + (BAR + 2) * (max((len(v) for _l, v in rows), default=1) - 1)
-    for position, bar in enumerate(bars):  # rows with two bars need more room
-        shift = position * (per_row - ROW)
-        bar["label_y"] += shift
-        for drawn in bar["values"]:
-            drawn["y"] += shift
-            drawn["text_y"] += shift
+    for label, values in rows:
+        drawn = [
+            {
+                "y": number * (BAR + 2),
+                "text_y": number * (BAR + 2) + BAR - 2,
+                "width": round(80 * value / largest, 2),
+                "text_x": round(80 * value / largest, 2) + 1.5,
+                "value": value,
+                "colour": COLOURS[number % len(COLOURS)],
+            }
+            for number, value in enumerate(values)
+        ]
+        bars.append({"label": label, "values": drawn, "height": len(values) * (BAR + 2)})
     return {
         "rows": rows,
         "bars": bars,
@@ -57,6 +47,5 @@ def bar_chart(rows, *, title: str, chart_id: str, heading: str, series=None, uni
         "chart_id": chart_id,
         "heading": heading,
         "series": [(name, COLOURS[number]) for number, name in enumerate(series or [])],
-        "height": len(rows) * per_row + 4,
         "unit": unit,
     }
