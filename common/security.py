@@ -16,11 +16,11 @@ logger = logging.getLogger("netzwerk.security")
 
 
 # Paths that carry a secret: the personal links (/einladung/<token>/…, /abstimmung/<token>/…,
-# /eintrag/<token>/…).
+# /eintrag/<token>/…, /rundmail/<token>/…).
 # Every log record that names one, whatever logger writes it (Django's request logger answering
 # 404, 405, a CSRF failure or 429, the development server), has the secret replaced before it
 # is written.
-SECRET_PATH = re.compile(r"(/(?:einladung|abstimmung|eintrag)/)[^/\s\"'?#]+")
+SECRET_PATH = re.compile(r"(/(?:einladung|abstimmung|eintrag|rundmail)/)[^/\s\"'?#]+")
 
 
 def mask_secret_paths(text: str) -> str:

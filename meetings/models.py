@@ -478,6 +478,9 @@ class MailState(models.Model):
     # From the record to the one its person's state (link revoked, objection) is read on, when
     # the worker sends: "" for the record itself, None where no such state applies.
     person_path: str | None = None
+    # Fields (from the record) whose value, when set, withholds the mail: a person's choice
+    # to receive no mail of this kind.
+    withheld_if_set: tuple[str, ...] = ()
 
     class Meta:
         abstract = True

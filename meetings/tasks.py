@@ -197,7 +197,10 @@ def send_one(record: MailState | None, build, connection, suspect=False) -> str:
         row = queued.values_list("attempts", "email")
     else:
         row = queued.values_list(
-            "attempts", f"{path}revoked_at", f"{path}contact__receives_invitations"
+            "attempts",
+            f"{path}revoked_at",
+            f"{path}contact__receives_invitations",
+            *model.withheld_if_set,
         )
     state = next(iter(row), None)
     if state is None:
@@ -208,8 +211,12 @@ def send_one(record: MailState | None, build, connection, suspect=False) -> str:
         # into the form.
         withheld = SuppressedAddress.contains(person[0])
     else:
-        revoked_at, receives_invitations = person
-        withheld = revoked_at is not None or (record.inviting and not receives_invitations)
+        revoked_at, receives_invitations, *declined = person
+        withheld = (
+            revoked_at is not None
+            or (record.inviting and not receives_invitations)
+            or any(value is not None for value in declined)
+        )
     if withheld:
         record.delivery = MailState.Delivery.FAILED
         record.delivery_error = str(NOT_SENT)

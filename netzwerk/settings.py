@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "common",
     "organisations",
     "meetings",
+    "mailings",
     "privacy",
     "office",
     "pages",

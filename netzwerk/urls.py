@@ -16,6 +16,7 @@ urlpatterns = [
     path("einladung/", include(invitee_urlpatterns)),
     path("abstimmung/", include(poll_urlpatterns)),
     path("eintrag/", include(check_urlpatterns)),
+    path("rundmail/", include("mailings.urls")),
     path("geschaeftsstelle/", include("office.urls")),
     path("konto/", include("allauth.urls")),
     # The admin's own login form knows no second factor: everyone logs in through allauth.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from office import attendance, figures, imports, polls, requests, rounds, upkeep, views
+from office import attendance, figures, imports, mailings, polls, requests, rounds, upkeep, views
 
 app_name = "office"
 
@@ -17,6 +17,13 @@ urlpatterns = [
     path("import/<int:pk>/bestaetigen/", imports.import_confirm, name="import_confirm"),
     path("aktualitaet/", upkeep.stale, name="stale"),
     path("auswertung/", figures.evaluation, name="evaluation"),
+    path("rundmails/", mailings.mailing_list, name="mailings"),
+    path("rundmails/neu/", mailings.mailing_compose, name="mailing_new"),
+    path("rundmails/<int:pk>/", mailings.mailing_page, name="mailing"),
+    path("rundmails/<int:pk>/text/", mailings.mailing_compose, name="mailing_edit"),
+    path("rundmails/<int:pk>/hinzufuegen/", mailings.mailing_add, name="mailing_add"),
+    path("rundmails/<int:pk>/entfernen/", mailings.mailing_remove, name="mailing_remove"),
+    path("rundmails/<int:pk>/senden/", mailings.mailing_send, name="mailing_send"),
     path("auswertung/organisationen.csv", figures.evaluation_csv, name="evaluation_csv"),
     path("aktualitaet/nachfragen/", upkeep.check_again, name="check_again"),
     path("personen/<int:pk>/", views.person_data, name="person_data"),

@@ -476,6 +476,11 @@ class ContactPerson(SortedByName):
     account_invited_at = models.DateTimeField(
         _("invited to an account at"), null=True, blank=True, editable=False
     )
+    # "Keine Rundmails mehr": the person's own choice from a mailing's link, separate from the
+    # objection to invitations; only they undo it (from the same link).
+    mailings_declined_at = models.DateTimeField(
+        _("declined mailings at"), null=True, blank=True, editable=False
+    )
     # A mail to the address was refused for good ("Adresse prüfen"); cleared when it changes.
     address_failed_at = models.DateTimeField(
         _("address refused at"), null=True, blank=True, editable=False

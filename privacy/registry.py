@@ -19,6 +19,7 @@ PERSON_DATA = [
     ("organisations.historicalcontactperson_topics", "contactperson", "contact"),
     ("organisations.entrycheck", "contact", "contact"),
     ("meetings.invitation", "contact", "contact"),
+    ("mailings.recipient", "contact", "contact"),
     ("meetings.notice", "invitation__contact", "contact"),
     ("meetings.substituteproposal", "invitation__contact", "contact"),
     ("meetings.participationrequest", "email__iexact", "email"),
@@ -43,6 +44,7 @@ NOT_EXPORTED = {
     ("organisations.historicalcontactperson", "consent_recorded_by"): (
         "the same, in the history of other people's entries"
     ),
+    ("mailings.mailing", "created_by"): "the office's record of who wrote a mailing",
     ("organisations.directoryimport", "uploaded_by"): (
         "the office's record of who imported a list; the list itself is deleted once imported"
     ),
@@ -54,6 +56,7 @@ SECRET_FIELDS = {
     "mfa.authenticator": {"data"},
     "meetings.invitation": {"nonce", "token_hash"},
     "meetings.pollparticipant": {"nonce", "token_hash"},
+    "mailings.recipient": {"nonce", "token_hash"},
 }
 
 
@@ -80,6 +83,7 @@ TITLES = {
     ),
     "organisations.entrycheck": gettext_lazy("Yearly checks of the entry"),
     "meetings.invitation": gettext_lazy("Invitations and answers"),
+    "mailings.recipient": gettext_lazy("Mailings received"),
     "meetings.notice": gettext_lazy("Reminders, change notices and confirmations"),
     "meetings.substituteproposal": gettext_lazy("Substitutes you proposed to the office"),
     "meetings.participationrequest": gettext_lazy("Your requests to take part in meetings"),

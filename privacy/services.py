@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.caching import drop_renderings
+from mailings.models import Recipient
 from meetings.models import (
     Invitation,
     Notice,
@@ -123,6 +124,7 @@ def erase(contact: ContactPerson) -> None:
         updated_at=timezone.now(),  # cached searches that found the name are renewed
     )
     EntryCheck.objects.filter(contact=contact).delete()  # the yearly check's mails and links
+    Recipient.objects.filter(contact=contact).delete()  # mailings received, with their links
     contact.topics.clear()
     history.delete()  # the topics rows cascade
     scrub_admin_log(

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from mailings.models import Mailing, Recipient
 from meetings.models import (
     DatePoll,
     ParticipationRequest,
@@ -197,7 +198,11 @@ def matrix_objects(org_a, org_b, member_contact, editor_contact, outsider_contac
         header=["Organisation", "Name", "E-Mail"],
         mapping={"0": "organisation", "1": "name", "2": "email"},
     )
+    mailing = Mailing.objects.create(subject="Rundbrief", body="Liebe Alle")
+    mailed = Recipient.objects.create(mailing=mailing, contact=member_contact)
     return {
+        "mailing_pk": mailing.pk,
+        "mailing_token": mailed.token,
         "check_token": check.token,
         "import_pk": upload.pk,
         "a_pk": org_a.pk,

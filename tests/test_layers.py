@@ -5,16 +5,17 @@ from pathlib import Path
 
 from django.conf import settings
 
-# common ← organisations ← meetings ← privacy ← office, pages ← netzwerk (same rank: neither
-# imports the other).
+# common ← organisations ← meetings ← mailings ← privacy ← office, pages ← netzwerk (same
+# rank: neither imports the other).
 LAYERS = {
     "common": 0,
     "organisations": 1,
     "meetings": 2,
-    "privacy": 3,
-    "office": 4,
-    "pages": 4,
-    "netzwerk": 5,
+    "mailings": 3,
+    "privacy": 4,
+    "office": 5,
+    "pages": 5,
+    "netzwerk": 6,
 }
 
 

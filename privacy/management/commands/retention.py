@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from mailings.models import Recipient
 from meetings.models import (
     Invitation,
     Notice,
@@ -65,6 +66,8 @@ class Command(BaseCommand):
             # The yearly check's mails, and uploaded lists never imported (a file of the
             # office's addresses is kept a week for its preview).
             checks, _ = EntryCheck.objects.filter(created_at__lt=cutoff).delete()
+            # Who received a mailing and its delivery (the mailing's text stays).
+            mailed, _ = Recipient.objects.filter(created_at__lt=cutoff).delete()
             uploads, _ = DirectoryImport.objects.filter(
                 applied_at__isnull=True, created_at__lt=timezone.now() - UPLOAD_KEPT
             ).delete()
@@ -75,7 +78,8 @@ class Command(BaseCommand):
             f"of former contact persons, {proposals} proposed substitutes and {requests} requests "
             "to take part of past meetings, "
             f"{polls} poll participations, answers and notices of closed polls, "
-            f"{checks} entry checks, {uploads} uploaded lists never imported, "
+            f"{checks} entry checks, {mailed} mailing recipients, "
+            f"{uploads} uploaded lists never imported, "
             f"{files} mail files removed"
         )
 

@@ -1,0 +1,267 @@
+"""Mailings (issue 18): who a selection reaches, sending once through the worker, the
+unsubscribe link (one click from the mail program, GET changes nothing), the headers, the
+attachment checks, and the person's data."""
+
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from mailings.emails import mailing_message
+from mailings.models import Mailing, Recipient
+from mailings.services import add_recipients, select_contacts, send_mailing
+from meetings.services import object_to_invitations
+from meetings.tasks import send_one
+from organisations.models import ContactPerson, Region
+from privacy.services import erase, export
+from tests.conftest import run_worker
+from tests.factories import (
+    ContactPersonFactory,
+    InvitationFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    TopicFactory,
+)
+
+by_the_worker = pytest.mark.django_db(transaction=True)
+
+
+def directory():
+    """Organisations and persons of every kind the filters tell apart."""
+    topic, region = TopicFactory(name="Asylverfahren"), Region.objects.get(name="Ulm (Stadtkreis)")
+    core = OrganisationFactory(in_core_circle=True, kind="welfare")
+    union = OrganisationFactory(kind="union")
+    union.regions.add(region)
+    union.topics.add(topic)
+    people = [
+        ContactPersonFactory(organisation=core),
+        ContactPersonFactory(organisation=core, receives_invitations=False),
+        ContactPersonFactory(organisation=union),
+        ContactPersonFactory(organisation=union, mailings_declined_at=timezone.now()),
+        ContactPersonFactory(organisation=OrganisationFactory(kind="union")),
+    ]
+    people[4].topics.add(topic)
+    meeting = MeetingFactory(status="held")
+    InvitationFactory(meeting=meeting, contact=people[0], attended=True)
+    InvitationFactory(meeting=meeting, contact=people[2], attended=False)
+    return topic, region, meeting
+
+
+def test_each_filter_reaches_whom_an_independent_count_finds(db):
+    topic, region, meeting = directory()
+    everyone = [
+        c
+        for c in ContactPerson.objects.select_related("organisation")
+        if c.receives_invitations and c.mailings_declined_at is None
+    ]
+
+    def expected(keep):
+        return {c.pk for c in everyone if keep(c)}
+
+    cases = [
+        ({}, expected(lambda c: True)),
+        ({"audience": "stammkreis"}, expected(lambda c: c.organisation.in_core_circle)),
+        ({"kind": "union"}, expected(lambda c: c.organisation.kind == "union")),
+        (
+            {"topic": topic},
+            expected(lambda c: topic in c.topics.all() or topic in c.organisation.topics.all()),
+        ),
+        ({"region": region}, expected(lambda c: region in c.organisation.regions.all())),
+        (
+            {"audience": "eingeladen", "meeting": meeting},
+            expected(lambda c: c.invitations.filter(meeting=meeting).exists()),
+        ),
+        (
+            {"audience": "anwesend", "meeting": meeting},
+            expected(lambda c: c.invitations.filter(meeting=meeting, attended=True).exists()),
+        ),
+        (
+            {"kind": "union", "topic": topic},
+            expected(
+                lambda c: (
+                    c.organisation.kind == "union"
+                    and (topic in c.topics.all() or topic in c.organisation.topics.all())
+                )
+            ),
+        ),
+    ]
+    for filters, pks in cases:
+        found = select_contacts(**filters)
+        assert set(found.values_list("pk", flat=True)) == pks, filters
+        assert found.count() == len(pks), filters
+
+
+@by_the_worker
+def test_a_mailing_goes_once_to_each_person_however_often_send_is_clicked():
+    people = [ContactPersonFactory() for _ in range(3)]
+    mailing = Mailing.objects.create(subject="Neues zum Asylrecht", body="Liebe Alle,\n\nText.")
+    add_recipients(mailing=mailing, contacts=people)
+    add_recipients(mailing=mailing, contacts=people)  # added twice: once on the list
+
+    assert send_mailing(mailing=mailing) == 3
+    assert send_mailing(mailing=mailing) == 0  # a second click queues nothing
+    run_worker()
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert set(mailing.recipients.values_list("delivery", flat=True)) == {"sent"}
+
+
+@by_the_worker
+def test_the_mail_carries_the_footer_the_headers_and_escaped_text():
+    contact = ContactPersonFactory()
+    mailing = Mailing.objects.create(
+        subject="Gesetzesänderung",
+        body="# Was sich ändert\n\n- Punkt eins\n- Punkt zwei\n\n<script>x</script> https://example.org",
+        attachment_name="info.pdf",
+        attachment_type="application/pdf",
+        attachment=b"%PDF-1.4 test",
+    )
+    add_recipients(mailing=mailing, contacts=[contact])
+    send_mailing(mailing=mailing)
+    run_worker()
+
+    message = mail.outbox[0]
+    recipient = Recipient.objects.get()
+    link = f"/rundmail/{recipient.token}/"
+    assert message.extra_headers["List-Unsubscribe"].endswith(f"{link}>")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    html = message.alternatives[0][0]
+    assert "<h2>Was sich ändert</h2>" in html and "<li>Punkt eins</li>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<a href="https://example.org" rel="nofollow">' in html
+    assert link in message.body and "/datenschutz/" in message.body
+    assert message.attachments[0][0] == "info.pdf"
+
+
+def test_one_click_unsubscribes_and_get_changes_nothing(db):
+    recipient = Recipient.objects.create(
+        mailing=Mailing.objects.create(subject="S", body="B"), contact=ContactPersonFactory()
+    )
+    client = Client(enforce_csrf_checks=True)  # the mail program sends no form token
+    url = f"/rundmail/{recipient.token}/"
+
+    page = client.get(url)
+    recipient.contact.refresh_from_db()
+    assert page.status_code == 200 and recipient.contact.mailings_declined_at is None
+    response = client.post(url, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    recipient.contact.refresh_from_db()
+    assert recipient.contact.mailings_declined_at is not None
+    assert "Sie erhalten seit" in client.get(url).text
+
+
+def test_only_the_person_undoes_it_and_not_without_the_pages_form(db):
+    contact = ContactPersonFactory(mailings_declined_at=timezone.now())
+    recipient = Recipient.objects.create(
+        mailing=Mailing.objects.create(subject="S", body="B"), contact=contact
+    )
+    forged = Client(enforce_csrf_checks=True).post(f"/rundmail/{recipient.token}/wieder/")
+    assert forged.status_code == 403  # a form on another site cannot undo it
+    client = Client()
+    client.post(f"/rundmail/{recipient.token}/wieder/")
+
+    contact.refresh_from_db()
+    assert contact.mailings_declined_at is None
+
+
+def test_wrong_links_open_nothing_and_are_rate_limited(anonymous, db):
+    statuses = [anonymous.post(f"/rundmail/{'a' * 63}{n % 10}/").status_code for n in range(31)]
+    assert statuses[:30] == [404] * 30 and statuses[30] == 429
+
+
+def test_someone_who_declined_is_left_out_of_the_next_mailing_and_withheld_if_already_on_it(
+    db, django_capture_on_commit_callbacks
+):
+    contact = ContactPersonFactory()
+    first = Mailing.objects.create(subject="Eins", body="B")
+    add_recipients(mailing=first, contacts=[contact])
+    recipient = first.recipients.get()
+    Client().post(f"/rundmail/{recipient.token}/", {"List-Unsubscribe": "One-Click"})
+
+    second = Mailing.objects.create(subject="Zwei", body="B")
+    assert add_recipients(mailing=second, contacts=select_contacts()) == 0
+    third = Mailing.objects.create(subject="Drei", body="B")
+    Recipient.objects.create(mailing=third, contact=contact)  # on the list before declining
+    with django_capture_on_commit_callbacks(execute=False):
+        send_mailing(mailing=third)
+    assert send_one(third.recipients.get(), mailing_message, None) == "withheld"
+    assert mail.outbox == []
+
+
+def test_a_suppressed_address_receives_no_mailing(db):
+    contact = ContactPersonFactory()
+    object_to_invitations(contact=contact)
+    mailing = Mailing.objects.create(subject="S", body="B")
+    assert add_recipients(mailing=mailing, contacts=[contact]) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "accepted"),
+    [
+        ("info.pdf", b"%PDF-1.7 ...", True),
+        ("liste.xlsx", b"PK\x03\x04 ...", True),
+        ("info.pdf", b"MZ\x90\x00 a renamed program", False),
+        ("programm.exe", b"MZ\x90\x00", False),
+        ("brief.docx", b"%PDF-1.7 not what the name says", False),
+        ("gross.pdf", b"%PDF-" + b"x" * (5 * 1024 * 1024), False),
+    ],
+)
+def test_an_attachment_is_checked_by_its_content(staff, db, name, data, accepted):
+    response = staff.post(
+        "/geschaeftsstelle/rundmails/neu/",
+        {"subject": "Mit Anhang", "body": "Text", "file": SimpleUploadedFile(name, data)},
+    )
+
+    assert (response.status_code == 302) == accepted
+    if accepted:
+        assert Mailing.objects.get().attachment_name == name
+    else:
+        assert not Mailing.objects.exists()
+        assert "Text" in response.text  # nothing typed is lost
+
+
+def test_the_office_counts_adds_previews_and_sends(staff, db, django_capture_on_commit_callbacks):
+    people = [ContactPersonFactory(organisation__kind="union") for _ in range(2)]
+    ContactPersonFactory(organisation__kind="welfare")
+    mailing = Mailing.objects.create(subject="Tarifrunde", body="Liebe Kolleg*innen")
+    url = f"/geschaeftsstelle/rundmails/{mailing.pk}/"
+
+    counted = staff.get(url, {"audience": "alle", "kind": "union"})
+    staff.post(f"{url}hinzufuegen/", {"audience": "alle", "kind": "union"})
+    page = staff.get(url)
+    with django_capture_on_commit_callbacks(execute=False):
+        sent = staff.post(f"{url}senden/", follow=True)
+
+    assert "<strong>2 Personen</strong>" in counted.text
+    assert {r.contact for r in mailing.recipients.all()} == set(people)
+    assert "Liebe Kolleg*innen" in page.text  # the preview
+    assert any(f"&lt;{p.email}&gt;" in page.text for p in people)
+    assert "2 E-Mails werden vom Worker versandt." in sent.text
+    assert set(mailing.recipients.values_list("delivery", flat=True)) == {"queued"}
+
+
+def test_export_erase_and_retention_cover_mailings_received(db):
+    contact = ContactPersonFactory(mailings_declined_at=timezone.now())
+    mailing = Mailing.objects.create(subject="Rundbrief März", body="B")
+    Recipient.objects.create(mailing=mailing, contact=contact)
+    old = Recipient.objects.create(
+        mailing=Mailing.objects.create(subject="Alt", body="B"), contact=ContactPersonFactory()
+    )
+    Recipient.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+
+    exported = export(contact)
+    call_command("retention", stdout=io.StringIO())
+
+    assert "mailings.recipient" in str(exported)
+    assert not Recipient.objects.filter(pk=old.pk).exists()
+    assert Mailing.objects.filter(subject="Alt").exists()  # the text stays
+    erase(contact)
+    assert not Recipient.objects.filter(contact=contact).exists()
