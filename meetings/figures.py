@@ -9,12 +9,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
-from meetings.models import Invitation, Meeting
+from meetings.models import PUBLIC_MINIMUM, Invitation, Meeting
 from organisations.models import Organisation, Region, Topic
-
-# A figure about fewer people than this is not shown on public pages: it could single them out.
-PUBLIC_MINIMUM = 3
 
 
 @dataclass
@@ -44,25 +42,38 @@ def period_figures(start: datetime.datetime, end: datetime.datetime) -> dict:
         .order_by("starts_at", "pk")
     )
     held = {m.pk: MeetingFigures(m) for m in meetings if m.status == Meeting.Status.HELD}
-    rows = Invitation.objects.filter(meeting__in=list(held)).values_list(
-        "meeting_id", "contact__organisation_id", "answer", "attended"
+    rows = list(
+        Invitation.objects.filter(meeting__in=list(held))
+        .values_list("meeting_id", "contact__organisation_id", "answer", "attended", "reason")
+        .order_by()
     )
-    by_organisation = {}
-    answers = Counter()  # (answer, attended) over all invitations to held meetings
-    for meeting_id, organisation_id, answer, attended in rows.order_by():
+    for meeting_id, organisation_id, answer, attended, _reason in rows:
         figures = held[meeting_id]
         figures.invited += 1
         figures.said_yes += answer == Invitation.Answer.YES
         figures.recorded = figures.recorded or attended is not None
-        entry = by_organisation.setdefault(organisation_id, [set(), set()])
-        entry[0].add(meeting_id)
         if attended:
             figures.present += 1
             figures.organisations.add(organisation_id)
-            entry[1].add(meeting_id)
         elif attended is False and answer == Invitation.Answer.YES:
             figures.no_shows += 1
+    # Who took part, and who was invited and never came, only where attendance was recorded:
+    # a meeting without it says nothing about either.
+    recorded = [f for f in held.values() if f.recorded]
+    counted = {f.meeting.pk for f in recorded}
+    by_organisation = {}
+    answers = Counter()  # (answer, attended)
+    core = set()  # (meeting, organisation) invited as the core circle, as it was then
+    for meeting_id, organisation_id, answer, attended, reason in rows:
+        if meeting_id not in counted:
+            continue
+        entry = by_organisation.setdefault(organisation_id, [set(), set()])
+        entry[0].add(meeting_id)
+        if attended:
+            entry[1].add(meeting_id)
         answers[(answer, attended)] += 1
+        if reason == Invitation.Reason.CORE_CIRCLE:
+            core.add((meeting_id, organisation_id))
     organisations = {
         o.pk: o
         for o in Organisation.objects.filter(pk__in=list(by_organisation)).prefetch_related(
@@ -73,11 +84,8 @@ def period_figures(start: datetime.datetime, end: datetime.datetime) -> dict:
         OrganisationFigures(organisations[pk], len(invited), len(attended))
         for pk, (invited, attended) in by_organisation.items()
     ]
-    recorded = [f for f in held.values() if f.recorded]
     present_ids = {pk for f in recorded for pk in f.organisations}
-    core = [o.pk for o in Organisation.objects.filter(in_core_circle=True).only("pk")]
-    core_present = sum(len(f.organisations & set(core)) for f in recorded)
-    core_possible = len(core) * len(recorded)
+    core_present = sum(1 for meeting_id, pk in core if pk in held[meeting_id].organisations)
     return {
         "meetings": [held.get(m.pk) or MeetingFigures(m) for m in meetings],
         "held": len(held),
@@ -86,8 +94,8 @@ def period_figures(start: datetime.datetime, end: datetime.datetime) -> dict:
         "present": sum(f.present for f in recorded),
         "said_yes": sum(f.said_yes for f in recorded),
         "no_shows": sum(f.no_shows for f in recorded),
-        "core_rate": core_present / core_possible if core_possible else None,
-        "core_count": len(core),
+        "core_rate": core_present / len(core) if core else None,
+        "core_count": len({pk for _meeting, pk in core}),
         "organisations_present": len(present_ids),
         "never_present": sorted(
             (row.organisation for row in table if row.attended == 0),
@@ -152,7 +160,7 @@ def public_figures() -> dict:
     years = defaultdict(list)
     for meeting in held:
         if meeting.starts_at is not None:
-            years[meeting.starts_at.year].append(meeting)
+            years[timezone.localtime(meeting.starts_at).year].append(meeting)
     kinds = dict(Organisation.Kind.choices)
     return {
         "organisations": listed.count(),

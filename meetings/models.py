@@ -27,6 +27,10 @@ from organisations.models import Topic, is_member, plain_name
 CALENDAR_FIELDS = ["starts_at", "ends_at", "venue_name", "venue_address", "status"]
 
 
+# A figure about fewer people than this is not shown: it could single them out.
+PUBLIC_MINIMUM = 3
+
+
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user) -> MeetingQuerySet:
         if is_member(user):
@@ -409,7 +413,7 @@ class Meeting(models.Model):
         return self.minutes_visibility == self.MinutesVisibility.PUBLIC or is_member(user)
 
     @property
-    def attendance_label(self) -> str:
+    def attendance_figures(self) -> str:
         """ "24 Personen aus 21 Organisationen", as recorded after the meeting began (the one
         source: record_attendance; figures of a meeting still to come are not shown)."""
         if self.participants_count is None or not self.has_begun:
@@ -426,6 +430,16 @@ class Meeting(models.Model):
             "persons": persons,
             "organisations": organisations,
         }
+
+    @property
+    def attendance_label(self) -> str:
+        """attendance_figures as the archive, the meeting's page and the network's figures show
+        them to everyone: a figure about one or two people could single them out (the office
+        sees who came on the attendance page)."""
+        few = self.participants_count is not None and self.participants_count < PUBLIC_MINIMUM
+        if few and self.has_begun:
+            return _("fewer than %(minimum)s people") % {"minimum": PUBLIC_MINIMUM}
+        return self.attendance_figures
 
 
 def token_hash(token: str) -> str:

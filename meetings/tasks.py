@@ -39,7 +39,7 @@ from meetings.models import (
     PollNotice,
     PollParticipant,
 )
-from organisations.models import SuppressedAddress, note_address_refused
+from organisations.models import SuppressedAddress, note_address_refused, refused_for_good
 
 BATCH_SIZE = 50
 # Why a queued mail was not sent after all (stored with the delivery, shown to the office).
@@ -78,9 +78,13 @@ def deliver(record: MailState, message, connection: SMTPBackend | None) -> str:
         if connection is not None:
             connection.close()
         record.delivery_error = f"{type(error).__name__}: {error}"[:500]
-        if isinstance(error, smtplib.SMTPRecipientsRefused) and record.person_path is not None:
+        for_good = refused_for_good(error)
+        if for_good and record.person_path is not None:
             note_address_refused(record.contact_ids(), error)  # "Adresse prüfen"
-        deferred = isinstance(error, TRANSIENT) and record.attempts < MAX_ATTEMPTS
+        temporary = isinstance(error, TRANSIENT) or (
+            isinstance(error, smtplib.SMTPRecipientsRefused) and not for_good
+        )
+        deferred = temporary and record.attempts < MAX_ATTEMPTS
         if not deferred:
             record.delivery = MailState.Delivery.FAILED
         record.save(update_fields=["attempts", "delivery", "delivery_error"])

@@ -88,7 +88,7 @@ def attendance(request, slug):
         else:
             messages.success(
                 request,
-                _("Attendance saved: %(figures)s.") % {"figures": meeting.attendance_label},
+                _("Attendance saved: %(figures)s.") % {"figures": meeting.attendance_figures},
             )
         return redirect("office:attendance", slug=meeting.slug)
     return render(

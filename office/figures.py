@@ -52,6 +52,11 @@ class PeriodForm(forms.Form):
         start, end = data.get("von"), data.get("bis")
         if bool(start) != bool(end):
             raise forms.ValidationError(_("Please give both days of the period, or a year."))
+        latest = timezone.localdate().year + 1
+        if any(day and not 2000 <= day.year <= latest for day in (start, end)):
+            raise forms.ValidationError(
+                _("Please choose days between the year 2000 and next year.")
+            )
         if start and end and end < start:
             raise forms.ValidationError(_("The period ends before it begins."))
         if start and end and (end - start).days > 3660:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from common.security import log_event, over_limit
-from organisations.forms import CheckedContactForm, OrganisationForm
+from organisations.forms import CheckedContactForm, CheckedOrganisationForm
 from organisations.models import EntryCheck
 from organisations.services import confirm_entry
 
@@ -61,9 +61,10 @@ def entry_check(request, token):
 
 @never_cache
 def check_profile(request, token):
-    """The organisation's profile, with the edit page's form and rules."""
+    """The organisation's profile, with the edit page's form and rules (except consent to
+    public listing, which stays with the editors logged in)."""
     check = check_for(request, token)
-    form = OrganisationForm(request.POST or None, instance=check.organisation, prefix="org")
+    form = CheckedOrganisationForm(request.POST or None, instance=check.organisation, prefix="org")
     context = {"name": check.organisation.name, "pick": True}
     return check_form_page(request, token, check, form, context)
 

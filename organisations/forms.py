@@ -139,3 +139,11 @@ class CheckedContactForm(ContactPersonForm):
             field = self.fields["visibility"]
             field.choices = [c for c in field.choices if c[0] != ContactPerson.Visibility.PUBLIC]
             del self.fields["consent_method"]
+
+
+class CheckedOrganisationForm(OrganisationForm):
+    """The profile from the yearly check's link, which anyone holding it can use: whether the
+    organisation appears on public pages is its consent, given by its editors logged in."""
+
+    class Meta(OrganisationForm.Meta):
+        fields = [name for name in OrganisationForm.Meta.fields if name != "listed_publicly"]

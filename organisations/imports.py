@@ -110,12 +110,37 @@ def read_csv(data: bytes) -> list[list[str]]:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")  # Excel's "CSV (Trennzeichen)"
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    return [
-        [cell_text(cell) for cell in row]
-        for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-    ]
+    try:
+        return [
+            [cell_text(cell) for cell in row]
+            for row in csv.reader(io.StringIO(text), delimiter=delimiter_of(text))
+        ]
+    except csv.Error as error:
+        raise ValidationError(_("The file is not a CSV table that can be read.")) from error
+
+
+def delimiter_of(text: str) -> str:
+    """The separator that cuts the first lines into as many cells as the header, most often:
+    a header like "Anschrift (Straße, Nr.)" does not make a semicolon file a comma file."""
+    lines = [line for line in text.splitlines()[:30] if line.strip()]
+
+    def fits(delimiter: str) -> int:
+        try:
+            rows = list(csv.reader(lines, delimiter=delimiter))
+        except csv.Error:
+            return -1
+        width = len(rows[0]) if rows else 0
+        return sum(1 for row in rows[1:] if len(row) == width) if width > 1 else -1
+
+    best = max([";", ",", "\t"], key=fits)  # the first of equals: Excel's German semicolon
+    if len(lines) > 1 and fits(best) <= 0:
+        raise ValidationError(
+            _(
+                "The header and the rows below it are not separated alike (semicolons or "
+                "commas): please save the file from Excel again as CSV."
+            )
+        )
+    return best
 
 
 def header_key(text: str) -> str:
@@ -155,9 +180,10 @@ def remembered_mapping(header: list[str], earlier: list[tuple[list, dict]]) -> d
 
 
 def organisation_key(name: str) -> str:
-    """Organisation names compared: case, spaces, "e.V." and punctuation do not count."""
+    """Organisation names compared: case, spaces, "e.V." ("e. V.", "eV" at the end, "(e.V.)")
+    and punctuation do not count; "Ev." (evangelisch) does."""
     text = unicodedata.normalize("NFKC", name).casefold()
-    text = re.sub(r"\be\.?\s*v\.?(?=\s|$)", " ", text)
+    text = re.sub(r"(?<!\w)e\.\s*v\.?(?=[\s)]|$)|(?<=\s)ev$", " ", text)
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 
@@ -172,15 +198,22 @@ class Row:
     contact: ContactPerson | None = None
 
 
+def known_kinds() -> dict[str, str]:
+    """A kind of organisation as the lists write it: its German name, or its value."""
+    named = {header_key(str(label)): value for value, label in Organisation.Kind.choices}
+    return named | {value: value for value in Organisation.Kind.values}
+
+
 def judge(rows: list[list[str]], mapping: dict[int, str]) -> list[Row]:
     """Each row below the header: new, update, unchanged, duplicate or error, with reasons in
     German. Reads the directory (a few queries whatever the number of rows), writes nothing."""
-    kinds = {header_key(str(label)): value for value, label in Organisation.Kind.choices} | {
-        value: value for value in Organisation.Kind.values
-    }
+    kinds = known_kinds()
     topics = {header_key(t.name): t for t in Topic.objects.all()}
     regions = {header_key(r.name): r for r in Region.objects.all()}
-    organisations = {organisation_key(o.name): o for o in Organisation.objects.all()}
+    organisations = {
+        organisation_key(o.name): o
+        for o in Organisation.objects.prefetch_related("topics", "regions")
+    }
     contacts = {}
     for contact in ContactPerson.objects.select_related("organisation"):
         contacts.setdefault(contact.email.casefold(), []).append(contact)
@@ -209,7 +242,7 @@ def judge(rows: list[list[str]], mapping: dict[int, str]) -> list[Row]:
             continue
         row.organisation = organisations.get(organisation_key(values["organisation"]))
         row.contact = same_person(row, contacts.get(email, []))
-        row.status = compare(row)
+        row.status = compare(row, kinds, topics, regions)
     return judged
 
 
@@ -220,7 +253,7 @@ def same_person(row: Row, entries: list[ContactPerson]) -> ContactPerson | None:
     if here or not entries:
         return here[0] if here else None
     row.notes.append(
-        _("%(name)s moves from %(old)s to %(new)s.")
+        _("%(name)s moves from %(old)s to %(new)s (without editing rights there).")
         % {
             "name": entries[0].name,
             "old": entries[0].organisation.name,
@@ -234,6 +267,11 @@ def check_row(row: Row, kinds: dict, topics: dict, regions: dict, suppressed: se
     values = row.values
     if not values.get("organisation"):
         row.reasons.append(_("The organisation's name is missing."))
+    if values.get("name") and not values.get("email"):
+        row.notes.append(
+            _("%(name)s has no e-mail address: only the organisation is taken over.")
+            % {"name": values["name"]}
+        )
     if values.get("email"):
         try:
             validate_email(values["email"])
@@ -287,22 +325,23 @@ ORGANISATION_FIELDS = ["street", "postcode", "city", "website"]
 CONTACT_FIELDS = ["name", "role", "phone"]
 
 
-def compare(row: Row) -> str:
+def compare(row: Row, kinds: dict, topics: dict, regions: dict) -> str:
     """new (the organisation or the person is not in the directory), update (something
-    differs) or unchanged."""
+    differs, a topic or region is added, the person moves) or unchanged."""
     if row.organisation is None or (row.values.get("email") and row.contact is None):
         return "new"
-    differs = any(
-        row.values.get(name) and row.values[name] != getattr(row.organisation, name)
-        for name in ORGANISATION_FIELDS
-    )
-    if row.contact is not None:
+    organisation, values = row.organisation, row.values
+    differs = changed(organisation, values, ORGANISATION_FIELDS)
+    kind = kinds.get(header_key(values.get("kind", "")))
+    differs = differs or (kind is not None and kind != organisation.kind)
+    for name, known in (("topics", topics), ("regions", regions)):
+        present = set(getattr(organisation, name).all())
         differs = differs or any(
-            row.values.get(name) and row.values[name] != getattr(row.contact, name)
-            for name in CONTACT_FIELDS
+            known[header_key(item)] not in present for item in split_list(values.get(name, ""))
         )
-        if row.contact.organisation_id != row.organisation.pk:
-            differs = True
+    if row.contact is not None:
+        differs = differs or changed(row.contact, values, CONTACT_FIELDS)
+        differs = differs or row.contact.organisation_id != organisation.pk
     return "update" if differs else "unchanged"
 
 
@@ -317,7 +356,7 @@ def apply_import(judged: list[Row], *, user, file_name: str) -> Counter:
     counts = Counter()
     topics = {header_key(t.name): t for t in Topic.objects.all()}
     regions = {header_key(r.name): r for r in Region.objects.all()}
-    kinds = {header_key(str(label)): value for value, label in Organisation.Kind.choices}
+    kinds = known_kinds()
     suppressed = set(SuppressedAddress.objects.values_list("email_hash", flat=True))
     tags = {}  # organisation → the topics and regions its rows name, added once at the end
     new_contacts, changed_contacts = [], []
@@ -337,10 +376,17 @@ def apply_import(judged: list[Row], *, user, file_name: str) -> Counter:
             counts["organisations created"] += 1
         elif changed(organisation, values, ORGANISATION_FIELDS):
             counts["organisations changed"] += 1
-        if organisation.pk is None or changed(organisation, values, ORGANISATION_FIELDS):
+        kind = kinds.get(header_key(values.get("kind", "")))
+        moved_kind = organisation.pk is not None and kind is not None and kind != organisation.kind
+        if (
+            organisation.pk is None
+            or moved_kind
+            or changed(organisation, values, ORGANISATION_FIELDS)
+        ):
             for name in ORGANISATION_FIELDS:
                 if values.get(name):
                     setattr(organisation, name, values[name])
+            organisation.kind = kind or organisation.kind
             save_with_history(organisation, user, reason)
         topic_set, region_set = tags.setdefault(organisation, (set(), set()))
         topic_set.update(topics[header_key(t)] for t in split_list(values.get("topics", "")))
@@ -360,6 +406,8 @@ def apply_import(judged: list[Row], *, user, file_name: str) -> Counter:
             counts["contact persons changed"] += 1
         else:
             continue
+        if contact.pk is not None and contact.organisation_id != organisation.pk:
+            contact.is_editor = False  # editing rights stay with the organisation they left
         contact.organisation = organisation
         for name in CONTACT_FIELDS:
             if values.get(name):
@@ -371,7 +419,7 @@ def apply_import(judged: list[Row], *, user, file_name: str) -> Counter:
     # public, which would need consent.
     history = {"default_user": user, "default_change_reason": reason}
     bulk_create_with_history(new_contacts, ContactPerson, batch_size=500, **history)
-    fields = ["organisation", *CONTACT_FIELDS, "sort_name", "updated_at"]
+    fields = ["organisation", "is_editor", *CONTACT_FIELDS, "sort_name", "updated_at"]
     bulk_update_with_history(changed_contacts, ContactPerson, fields, batch_size=500, **history)
     for organisation, (topic_set, region_set) in tags.items():
         if topic_set:

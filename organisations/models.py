@@ -630,6 +630,13 @@ class SuppressedAddress(models.Model):
         cls.objects.filter(email_hash=address_hash(email)).delete()
 
 
+def refused_for_good(error: Exception) -> bool:
+    """The mail server refused the address itself with a permanent (5xx) answer; a 4xx answer
+    (greylisting, a full mailbox) is worth another try."""
+    answers = getattr(error, "recipients", None) or {}
+    return bool(answers) and all(code >= 500 for code, _reply in answers.values())
+
+
 def note_address_refused(contacts: models.QuerySet | list, error: Exception) -> None:
     """The mail server refused the address for good: the office and the organisation's editors
     see "Adresse prüfen" until it is changed (ContactPerson.save)."""

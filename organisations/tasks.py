@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.mail import build_mail
-from organisations.models import ContactPerson, EntryCheck, SuppressedAddress, note_address_refused
+from organisations.models import (
+    ContactPerson,
+    EntryCheck,
+    SuppressedAddress,
+    note_address_refused,
+    refused_for_good,
+)
 
 
 @task()
@@ -95,6 +101,10 @@ def send_entry_check(pk: int) -> str:
     try:
         message.send()
     except smtplib.SMTPRecipientsRefused as error:
+        if not refused_for_good(error):  # 4xx: the daily command tries again
+            check.delivery_error = f"{type(error).__name__}: {error}"[:500]
+            check.save(update_fields=["delivery_error"])
+            return "deferred"
         note_address_refused([contact.pk], error)
         check.delivery = EntryCheck.Delivery.FAILED
         check.delivery_error = f"{type(error).__name__}: {error}"[:500]

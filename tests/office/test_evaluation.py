@@ -183,8 +183,8 @@ def test_the_evaluation_and_the_public_page_have_fixed_query_counts(
     # 1 session, 2 user, 3 second factor, 4 the invitations' latest change, 5 the latest change
     # of meetings, organisations and persons, 6 the kept rendering; the first time also 7 the
     # years, 8 the meetings, 9 their invitations, 10 the organisations, 11-12 their regions
-    # and topics, 13 the core circle, and writing the rendering
-    with django_assert_num_queries(13 + CACHE_WRITE):
+    # and topics, and writing the rendering
+    with django_assert_num_queries(12 + CACHE_WRITE):
         staff.get(f"/geschaeftsstelle/auswertung/?jahr={year}")
     with django_assert_num_queries(6):
         staff.get(f"/geschaeftsstelle/auswertung/?jahr={year}")
@@ -217,3 +217,31 @@ def test_the_kept_evaluation_follows_answers_attendance_and_names(staff, db):
         name="Refugio Stuttgart", updated_at=timezone.now()
     )
     assert "Refugio Stuttgart" in staff.get(url).text
+
+
+def test_only_meetings_with_recorded_attendance_count_for_who_came_and_who_never_did(staff, db):
+    start = timezone.now() - datetime.timedelta(days=5)
+    recorded = MeetingFactory(status="held", starts_at=start)
+    unrecorded = MeetingFactory(status="held", starts_at=start)
+    came = InvitationFactory(meeting=recorded, reason="core_circle")
+    InvitationFactory(meeting=recorded, reason="core_circle", contact__organisation__name="Fern")
+    InvitationFactory(meeting=unrecorded, contact__organisation__name="Nur unerfasst")
+    record_attendance(meeting=recorded, present_ids={came.pk})
+
+    page = staff.get(f"/geschaeftsstelle/auswertung/?jahr={start.year}").text
+
+    assert "<li>Fern</li>" in page
+    assert "Nur unerfasst" not in page  # neither present nor never present: not recorded
+    # The core circle as invited then: one of two organisations came.
+    assert "<strong>50 %</strong> Teilnahme des Stammkreises (2 Organisationen)" in page
+    assert "Die Anwesenheit ist für 1 von 2 stattgefundenen Treffen erfasst" in page
+
+
+@pytest.mark.parametrize(
+    "query", ["von=0001-01-01&bis=0001-01-02", "von=2026-01-01&bis=9999-12-31", "jahr=abc"]
+)
+def test_days_out_of_range_are_said_not_a_bad_request(staff, db, query):
+    response = staff.get(f"/geschaeftsstelle/auswertung/?{query}")
+
+    assert response.status_code == 200
+    assert f"Auswertung: {timezone.localdate().year}" in response.text

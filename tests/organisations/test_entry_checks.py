@@ -370,3 +370,38 @@ def test_erasing_a_person_removes_their_checks_and_address_state(org_a, editor_c
     assert not EntryCheck.objects.exists()
     editor_contact.refresh_from_db()
     assert editor_contact.address_error == "" and editor_contact.address_failed_at is None
+
+
+def test_the_link_cannot_list_the_organisation_publicly(anonymous, org_a, editor_contact):
+    """Fails without the fix: anyone holding the link could make the organisation public."""
+    Organisation.objects.filter(pk=org_a.pk).update(listed_publicly=False)
+    check = checked(org_a, editor_contact)
+    url = f"/eintrag/{check.token}/profil/"
+    data = {"org-name": org_a.name, "org-kind": org_a.kind, "org-listed_publicly": "on"}
+
+    assert "listed_publicly" not in anonymous.get(url).text
+    anonymous.post(url, data)
+
+    org_a.refresh_from_db()
+    assert org_a.listed_publicly is False
+
+
+@by_the_worker
+def test_a_greylisted_address_is_tried_again_not_marked(monkeypatch):
+    contact = ContactPersonFactory(email="grau@refugio.example")
+    invitation = InvitationFactory(contact=contact)
+    Invitation.objects.filter(pk=invitation.pk).update(delivery="queued")
+
+    def greylist(message, *args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"grau@refugio.example": (450, b"Greylisted")})
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", greylist)
+    from meetings.tasks import deliver_invitations
+
+    deliver_invitations.enqueue([invitation.pk])
+    run_worker()
+
+    contact.refresh_from_db()
+    invitation.refresh_from_db()
+    assert contact.address_failed_at is None
+    assert invitation.delivery == "queued"  # deferred: a later task tries again

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from organisations.imports import guess_mapping, judge, organisation_key, read_table
-from organisations.models import ContactPerson, Organisation, SuppressedAddress
+from organisations.models import ContactPerson, Organisation, SuppressedAddress, Topic
 from tests.factories import ContactPersonFactory, OrganisationFactory
 
 HEADER = ["Organisation", "Art", "PLZ", "Ort", "Name", "Funktion", "E-Mail", "Telefon"]
@@ -155,7 +155,9 @@ def test_judging_two_thousand_rows_takes_a_few_queries(db):
         judged = judge(read_table(data, "gross.csv"), guess_mapping(HEADER))
 
     assert len(judged) == 2000 and {row.status for row in judged} == {"new"}
-    assert len(queries) <= 6
+    # topics, regions, organisations with their topics and regions, persons with their
+    # organisation, the suppression list
+    assert len(queries) == 7
 
 
 def test_the_confirmed_import_writes_new_and_changed_rows_in_one_go_with_history(db, staff_user):
@@ -221,3 +223,48 @@ def test_an_import_that_fails_midway_writes_nothing(db, staff_user, monkeypatch)
         imports.apply_import(judged, user=staff_user, file_name="x.csv")
 
     assert not Organisation.objects.filter(name__startswith="Organisation ").exists()
+
+
+def test_a_header_separated_unlike_its_rows_is_refused_and_a_comma_header_does_not_mislead():
+    mixed = b"Organisation,Name,E-Mail\r\nRefugio;Anna Beispiel;anna@x.example\r\n"
+    with pytest.raises(ValidationError, match="nicht gleich getrennt"):
+        read_table(mixed, "liste.csv")
+    semicolons = "Anschrift (Straße, Nr.);Organisation\r\nMarktplatz 1;Refugio\r\n".encode()
+    assert read_table(semicolons, "liste.csv")[1] == ["Marktplatz 1", "Refugio"]
+
+
+def test_a_cell_too_long_for_csv_is_said_not_a_crash():
+    with pytest.raises(ValidationError):
+        read_table(b"A" * 200000 + b";x\r\n1;2\r\n", "liste.csv")
+
+
+def test_e_v_is_ignored_but_ev_for_evangelisch_is_not():
+    assert organisation_key("Caritas (e.V.)") == organisation_key("CARITAS e. V.") == "caritas"
+    assert organisation_key("Refugio eV") == "refugio"
+    assert organisation_key("Ev. Jugendwerk Ulm") != organisation_key("Jugendwerk Ulm")
+
+
+def test_new_topics_regions_and_kind_make_an_update_and_a_move_takes_no_rights_along(db):
+    from organisations.imports import apply_import
+
+    topic = Topic.objects.create(name="Gesundheit", slug="gesundheit")
+    refugio = OrganisationFactory(name="Refugio", kind="other")
+    other = OrganisationFactory(name="Jugendring Ulm")
+    editor = ContactPersonFactory(organisation=other, email="e@x.example", is_editor=True)
+    header = ["Organisation", "Art", "Themen", "Name", "E-Mail"]
+    rows = [
+        header,
+        ["Refugio", "Gewerkschaft", "Gesundheit", "", ""],
+        ["Refugio", "", "", "Erika", "e@x.example"],
+        ["Refugio", "", "", "Ohne Adresse", ""],
+    ]
+
+    judged = judge(rows, guess_mapping(header))
+    apply_import(judged, user=None, file_name="x.csv")
+
+    assert [row.status for row in judged] == ["update", "update", "unchanged"]
+    assert "Ohne Adresse" in judged[2].notes[0]
+    refugio.refresh_from_db()
+    editor.refresh_from_db()
+    assert refugio.kind == "union" and list(refugio.topics.all()) == [topic]
+    assert editor.organisation == refugio and editor.is_editor is False
