@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from common.caching import list_cache_key
+from mailings.models import Recipient
 from meetings.figures import public_figures
 from meetings.models import Invitation, Meeting
 from organisations.models import Organisation, contact_of
@@ -38,6 +39,11 @@ def account(request):
     upcoming = set(Meeting.objects.upcoming().values_list("pk", flat=True))
     context = {
         "own_contact": contact_of(request.user),
+        "mailings": Recipient.objects.filter(
+            contact__user=request.user, delivery=Recipient.Delivery.SENT
+        )
+        .select_related("mailing")
+        .order_by("-sent_at"),
         "upcoming_invitations": [i for i in invitations if i.meeting_id in upcoming],
         "past_invitations": [i for i in invitations if i.meeting_id not in upcoming],
     }

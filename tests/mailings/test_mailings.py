@@ -265,3 +265,21 @@ def test_export_erase_and_retention_cover_mailings_received(db):
     assert Mailing.objects.filter(subject="Alt").exists()  # the text stays
     erase(contact)
     assert not Recipient.objects.filter(contact=contact).exists()
+
+
+def test_members_see_the_mailings_they_received_on_their_account(member, member_contact):
+    sent = Mailing.objects.create(subject="Rundbrief Juni", body="Neues vom Netzwerk")
+    Recipient.objects.create(
+        mailing=sent, contact=member_contact, delivery="sent", sent_at=timezone.now()
+    )
+    draft = Mailing.objects.create(subject="Noch nicht versandt", body="B")
+    Recipient.objects.create(mailing=draft, contact=member_contact)
+    other = Mailing.objects.create(subject="An andere", body="B")
+    Recipient.objects.create(
+        mailing=other, contact=ContactPersonFactory(), delivery="sent", sent_at=timezone.now()
+    )
+
+    page = member.get("/konto/").text
+
+    assert "Rundbrief Juni" in page and "Neues vom Netzwerk" in page
+    assert "Noch nicht versandt" not in page and "An andere" not in page
