@@ -167,9 +167,17 @@ def mailing_page(request, pk):
         "total": sum(counts.values()),
         "waiting": counts.get("draft", 0) + counts.get("failed", 0),
         "preview_for": preview_for,
-        "preview": mailing_message(preview_for) if preview_for else None,
+        "preview": masked_preview(preview_for) if preview_for else None,
     }
     return render(request, "office/mailing.html", context)
+
+
+def masked_preview(recipient: Recipient):
+    """The mail as it goes to `recipient`, its personal link cut: "keine Rundmails mehr" and
+    its undoing are the person's own (the office could otherwise use the link for them)."""
+    message = mailing_message(recipient)
+    message.body = message.body.replace(recipient.token, "…")
+    return message
 
 
 @staff_required

@@ -241,6 +241,8 @@ def test_the_office_counts_adds_previews_and_sends(staff, db, django_capture_on_
     assert "<strong>2 Personen</strong>" in counted.text
     assert {r.contact for r in mailing.recipients.all()} == set(people)
     assert "Liebe Kolleg*innen" in page.text  # the preview
+    for recipient in mailing.recipients.all():  # without the person's own link
+        assert recipient.token not in page.text
     assert any(f"&lt;{p.email}&gt;" in page.text for p in people)
     assert "2 E-Mails werden vom Worker versandt." in sent.text
     assert set(mailing.recipients.values_list("delivery", flat=True)) == {"queued"}
