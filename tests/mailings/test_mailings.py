@@ -285,3 +285,21 @@ def test_members_see_the_mailings_they_received_on_their_account(member, member_
 
     assert "Rundbrief Juni" in page and "Neues vom Netzwerk" in page
     assert "Noch nicht versandt" not in page and "An andere" not in page
+
+
+def test_failed_mails_go_again_with_the_next_send_and_sent_ones_do_not(
+    db, django_capture_on_commit_callbacks
+):
+    mailing = Mailing.objects.create(subject="S", body="B")
+    add_recipients(mailing=mailing, contacts=ContactPersonFactory.create_batch(3))
+    failed, sent, new = mailing.recipients.all()
+    Recipient.objects.filter(pk=failed.pk).update(delivery="failed", delivery_error="550 x")
+    Recipient.objects.filter(pk=sent.pk).update(delivery="sent")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert send_mailing(mailing=mailing) == 2
+
+    assert len(callbacks) == 1  # one batch for the worker
+    failed.refresh_from_db()
+    assert failed.delivery == "queued" and failed.delivery_error == ""
+    assert Recipient.objects.get(pk=sent.pk).delivery == "sent"
