@@ -45,6 +45,9 @@ def parse_args():
         "--mails", type=int, default=500, help="invitations queued and sent (0: no sending)"
     )
     parser.add_argument(
+        "--mailing", type=int, default=2000, help="recipients of a mailing sent (0: none)"
+    )
+    parser.add_argument(
         "--import-rows", type=int, default=2000, help="rows of an address list imported (0: none)"
     )
     parser.add_argument("--no-pages", action="store_true", help="measure sending only")
@@ -384,35 +387,60 @@ def measure_pages(args, personas, app, bare_server) -> tuple[list, list]:
 
 def measure_sending(args, personas, worker_log: Path) -> dict:
     """Queue `args.mails` invitations with the send button; the worker and a bare loop send."""
-    from django.db.models import Max, Min
-
     from benchmark import meeting_with_round
+    from meetings.emails import invitation_message
     from meetings.models import Invitation
     from organisations.models import ContactPerson
 
     contacts = ContactPerson.objects.filter(receives_invitations=True).order_by("pk")[: args.mails]
     meeting = meeting_with_round("Benchmark Versand", "benchmark-versand", contacts)
+    invitations = Invitation.objects.filter(meeting=meeting).select_related(
+        "meeting__theme", "contact__organisation"
+    )
     round_path = f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/"
+    return press_send(personas, round_path, invitations, args.mails, invitation_message, worker_log)
+
+
+def measure_mailing(args, personas, worker_log: Path) -> dict:
+    """A mailing to `args.mailing` people: added, queued with its send button, sent by the
+    worker; against a bare loop rendering and sending the same mails over one connection."""
+    from mailings.emails import mailing_message
+    from mailings.models import Mailing, Recipient
+    from mailings.services import add_recipients, reachable
+
+    mailing = Mailing.objects.create(
+        subject="Benchmark: Neues zum Asylrecht",
+        body="# Was sich ändert\n\nDas Gesetz gilt ab März.\n\n- Fristen prüfen\n- Beraten",
+    )
+    add_recipients(mailing=mailing, contacts=list(reachable().order_by("pk")[: args.mailing]))
+    recipients = Recipient.objects.filter(mailing=mailing).select_related(
+        "mailing", "contact__organisation"
+    )
+    path = f"/geschaeftsstelle/rundmails/{mailing.pk}/"
+    return press_send(personas, path, recipients, args.mailing, mailing_message, worker_log)
+
+
+def press_send(personas, page_path: str, records, count: int, build, worker_log: Path) -> dict:
+    """Press the page's send button (timed), then let the worker send and a bare loop send
+    the same mails before and after it."""
+    from django.db.models import Max, Min
+
     cookie = personas["cookies"]["staff"]
-    page = fetch(APP_PORT, round_path, cookie)
+    page = fetch(APP_PORT, page_path, cookie)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode()).group(1)
     csrf_cookie = re.search(r"([^=;\s]*csrftoken)=([^;]+)", page.headers["Set-Cookie"]).group(0)
     started = time.perf_counter()
     response = fetch(
         APP_PORT,
-        round_path + "senden/",
+        page_path + "senden/",
         f"{cookie}; {csrf_cookie}",
         f"csrfmiddlewaretoken={token}".encode(),
     )
     queue_seconds = time.perf_counter() - started
-    queued = Invitation.objects.filter(meeting=meeting, delivery="queued").count()
-    if response.status != 302 or queued != args.mails:
+    queued = records.filter(delivery="queued").count()
+    if response.status != 302 or queued != count:
         raise SystemExit(f"send answered {response.status}, {queued} queued")
-
-    invitations = Invitation.objects.filter(meeting=meeting).select_related(
-        "meeting__theme", "contact__organisation"
-    )
-    before = bare_send_loop(list(invitations))
+    before = bare_send_loop(list(records), build)
     started = time.perf_counter()
     with open(worker_log, "w") as output:
         subprocess.run(
@@ -423,13 +451,14 @@ def measure_sending(args, personas, worker_log: Path) -> dict:
             check=True,
         )
     worker_seconds = time.perf_counter() - started
-    sent = invitations.filter(delivery="sent")
-    if sent.count() != args.mails:
-        raise SystemExit(f"the worker sent {sent.count()} of {args.mails}")
+    sent = records.filter(delivery="sent")
+    if sent.count() != count:
+        raise SystemExit(f"the worker sent {sent.count()} of {count}")
     span = sent.aggregate(first=Min("sent_at"), last=Max("sent_at"))
-    worker_rate = (args.mails - 1) / (span["last"] - span["first"]).total_seconds()
-    after = bare_send_loop(list(sent))
+    worker_rate = (count - 1) / (span["last"] - span["first"]).total_seconds()
+    after = bare_send_loop(list(sent), build)
     return {
+        "count": count,
         "queue_seconds": queue_seconds,
         "worker_seconds": worker_seconds,
         "worker_rate": worker_rate,
@@ -531,15 +560,13 @@ def report_import(figures: dict) -> None:
     )
 
 
-def bare_send_loop(invitations) -> tuple[float, float]:
+def bare_send_loop(records, build) -> tuple[float, float]:
     """Mails/s of a plain loop: render the messages, send them over one connection; and of the
     sending alone."""
     from django.core.mail import mailers
 
-    from meetings.emails import invitation_message
-
     started = time.perf_counter()
-    messages = [invitation_message(invitation) for invitation in invitations]
+    messages = [build(record) for record in records]
     rendered = time.perf_counter()
     with mailers.default as connection:
         connection.send_messages(messages)
@@ -564,7 +591,7 @@ def smtp_sink(log: Path):
         process.wait(timeout=10)
 
 
-def report(args, bare, rows, memory, sending, imported=None) -> None:
+def report(args, bare, rows, memory, sending, imported=None, mailing=None) -> None:
     print(f"\n## Benchmark {date.today().isoformat()}\n")
     print(
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
@@ -588,6 +615,8 @@ def report(args, bare, rows, memory, sending, imported=None) -> None:
         )
     if sending:
         report_sending(args, sending)
+    if mailing:
+        report_sending(args, mailing, "mails of a mailing")
     if imported:
         report_import(imported)
     print("\nGunicorn workers after the run (RSS / PSS MiB):")
@@ -596,9 +625,9 @@ def report(args, bare, rows, memory, sending, imported=None) -> None:
         print(f"- {name}: {figures}")
 
 
-def report_sending(args, sending: dict) -> None:
+def report_sending(args, sending: dict, what: str = "invitations") -> None:
     print(
-        f"\nQueue {args.mails} invitations (send button): "
+        f"\nQueue {sending['count']} {what} (send button): "
         f"{sending['queue_seconds'] * 1000:.0f} ms\n"
         f"Worker: {sending['worker_rate']:.0f} mails/s (whole run incl. start-up "
         f"{sending['worker_seconds']:.1f} s); bare loop, rendering and sending over one "
@@ -639,8 +668,13 @@ def main() -> None:
         if args.mails:
             stack.enter_context(smtp_sink(logs / "smtp.log"))
             sending = measure_sending(args, personas, logs / "worker.log")
+        mailing = None
+        if args.mailing:
+            if not args.mails:
+                stack.enter_context(smtp_sink(logs / "smtp.log"))
+            mailing = measure_mailing(args, personas, logs / "mailing-worker.log")
         imported = measure_import(args, personas) if args.import_rows else None
-    report(args, bare, rows, memory, sending, imported)
+    report(args, bare, rows, memory, sending, imported, mailing)
     print(f"\nServer logs: {logs}")
 
 
