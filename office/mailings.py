@@ -169,7 +169,10 @@ def mailing_page(request, pk):
         "preview_for": preview_for,
         "preview": masked_preview(preview_for) if preview_for else None,
     }
-    return render(request, "office/mailing.html", context)
+    template = "office/mailing.html"
+    if request.htmx and request.htmx.target == "progress":
+        template += "#progress"  # the live progress while the worker sends
+    return render(request, template, context)
 
 
 def masked_preview(recipient: Recipient):

@@ -303,3 +303,18 @@ def test_failed_mails_go_again_with_the_next_send_and_sent_ones_do_not(
     failed.refresh_from_db()
     assert failed.delivery == "queued" and failed.delivery_error == ""
     assert Recipient.objects.get(pk=sent.pk).delivery == "sent"
+
+
+def test_the_progress_follows_the_worker_without_a_reload(staff, db):
+    mailing = Mailing.objects.create(subject="S", body="B")
+    add_recipients(mailing=mailing, contacts=ContactPersonFactory.create_batch(2))
+    mailing.recipients.update(delivery="queued")
+    url = f"/geschaeftsstelle/rundmails/{mailing.pk}/"
+
+    page = staff.get(url).text
+    part = staff.get(url, headers={"HX-Request": "true", "HX-Target": "progress"}).text
+
+    assert 'data-hx-trigger="every 3s"' in page
+    assert part.lstrip().startswith('<section id="progress"') and "<html" not in part
+    mailing.recipients.update(delivery="sent")
+    assert "every 3s" not in staff.get(url).text  # done: no more asking
