@@ -17,7 +17,7 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from mailings.models import Recipient
-from tests.browser.conftest import check_html, checked, screenshot
+from tests.browser.conftest import WIDTHS, check_html, checked, screenshot
 from tests.browser.test_end_to_end import log_in
 from tests.factories import ContactPersonFactory, OrganisationFactory
 from tests.mailserver import worker_environment
@@ -67,8 +67,9 @@ def choose_core_circle(page):
     page.get_by_role("button", name="2 Personen hinzufügen").click()
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 def test_the_office_sends_a_mailing_and_a_recipient_declines_the_next(
-    new_page, staff_user, smtp, live_server, tmp_path
+    new_page, staff_user, smtp, live_server, tmp_path, width
 ):
     core = OrganisationFactory(name="Caritas Stuttgart", in_core_circle=True)
     amal = ContactPersonFactory(organisation=core, name="Amal Haddad")
@@ -76,7 +77,7 @@ def test_the_office_sends_a_mailing_and_a_recipient_declines_the_next(
     ContactPersonFactory(name="Nicht im Stammkreis")
     documents = {}
 
-    staff = new_page()
+    staff = new_page(width=width)
     log_in(staff, staff_user)
     compose(staff, "Neues Gesetz zum Asylverfahren", tmp_path, attach=True)
     choose_core_circle(staff)
