@@ -140,6 +140,8 @@ POLL_MEETING = "terminabstimmung-referenz"
 
 def pages() -> list[tuple[str, str, str]]:
     """(label, persona, path) of every page measured, from the reference data."""
+    from mailings.models import Mailing
+    from mailings.services import add_recipients, reachable
     from meetings.models import Meeting, PollParticipant
     from organisations.models import ContactPerson, EntryCheck, Organisation, Topic
 
@@ -155,6 +157,9 @@ def pages() -> list[tuple[str, str, str]]:
     polled = PollParticipant.objects.filter(poll__meeting__slug=POLL_MEETING).order_by("pk")
     editor = ContactPerson.objects.filter(is_editor=True, organisation=organisation).first()
     check = EntryCheck.objects.create(organisation=organisation, contact=editor)
+    mailing = Mailing.objects.create(subject="Benchmark: Rundbrief", body="Liebe Alle,\n\nText.")
+    add_recipients(mailing=mailing, contacts=reachable().order_by("pk")[:2000])
+    recipient = mailing.recipients.order_by("pk").first()
     return [
         ("Verzeichnis", "member", "/organisationen/"),
         ("Verzeichnis gefiltert", "member", f"/organisationen/?topic={topic.slug}&kind=welfare"),
@@ -188,6 +193,9 @@ def pages() -> list[tuple[str, str, str]]:
         ("Import (Hochladen)", "staff", "/geschaeftsstelle/import/"),
         # Rate limited only for links that open nothing and for changes.
         ("Eintrag prüfen (persönlicher Link)", "visitor", f"/eintrag/{check.token}/"),
+        ("Rundmails", "staff", "/geschaeftsstelle/rundmails/"),
+        ("Rundmail (2.000 Empfänger*innen)", "staff", mailing.get_absolute_url()),
+        ("Rundmail abbestellen (persönlicher Link)", "visitor", f"/rundmail/{recipient.token}/"),
         # Rate limited per address (30/m): wrk.lua's 4,096 forwarded addresses keep it below.
         ("Terminabstimmung (Antwortseite)", "visitor", polled.first().get_answer_url()),
         (

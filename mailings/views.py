@@ -44,7 +44,6 @@ def unsubscribe(request, token):
             return HttpResponse(status=200)  # the mail program shows its own confirmation
         messages.success(request, _("You receive no more mailings from the network."))
         return redirect(request.path)
-    recipient.contact.refresh_from_db(fields=["mailings_declined_at"])
     return render(request, "mailings/unsubscribe.html", {"recipient": recipient})
 
 

@@ -6,8 +6,9 @@ workflows are in mailings/services.py."""
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,7 +18,8 @@ from common.staff import staff_required
 from mailings.emails import mailing_message
 from mailings.models import Mailing, Recipient
 from mailings.services import AUDIENCES, add_recipients, reachable, select_contacts, send_mailing
-from meetings.models import Meeting
+from meetings.models import Invitation, Meeting
+from office.views import PAST_IN_OFFICE
 from organisations.models import Organisation, Region, Topic
 
 MAX_ATTACHMENT = 5 * 1024 * 1024
@@ -87,7 +89,7 @@ class SelectionForm(forms.Form):
     audience = forms.ChoiceField(label=gettext_lazy("Who"), choices=AUDIENCES.items())
     meeting = forms.ModelChoiceField(
         label=gettext_lazy("Meeting (for those invited or present)"),
-        queryset=Meeting.objects.order_by("-sort_at"),
+        queryset=Meeting.objects.none(),
         required=False,
     )
     topic = forms.ModelChoiceField(
@@ -101,6 +103,18 @@ class SelectionForm(forms.Form):
     region = forms.ModelChoiceField(
         label=gettext_lazy("Region"), queryset=Region.objects.all(), required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The meetings of the office's agenda (upcoming and the past year) that have
+        # invitations: a choice of some dozen, not every meeting ever held.
+        window = timezone.now() - PAST_IN_OFFICE
+        invited = Invitation.objects.filter(meeting=OuterRef("pk"))
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(Exists(invited), until__gte=window)
+            .only("pk", "title", "sort_at")
+            .order_by("-sort_at")
+        )
 
     def clean(self):
         data = super().clean()
@@ -149,30 +163,33 @@ def mailing_compose(request, pk=None):
 @staff_required
 def mailing_page(request, pk):
     mailing = get_object_or_404(Mailing, pk=pk)
-    selection = SelectionForm(request.GET if "audience" in request.GET else None)
-    found = selection.contacts() if selection.is_bound and selection.is_valid() else None
     recipients = mailing.recipients.select_related("contact__organisation")
     counts = dict(recipients.values_list("delivery").annotate(count=Count("pk")).order_by())
-    chosen = request.GET.get("vorschau", "")
-    preview_for = recipients.filter(pk=int(chosen)).first() if chosen.isdigit() else None
-    preview_for = preview_for or recipients.first()
     context = {
         "mailing": mailing,
+        "counts": counts,
+        "total": sum(counts.values()),
+        "waiting": counts.get("draft", 0) + counts.get("failed", 0),
+    }
+    if request.htmx and request.htmx.target == "progress":
+        # The live progress while the worker sends: the counts only.
+        return render(request, "office/mailing.html#progress", context)
+    selection = SelectionForm(request.GET if "audience" in request.GET else None)
+    found = selection.contacts() if selection.is_bound and selection.is_valid() else None
+    page = Paginator(recipients, 50).get_page(request.GET.get("seite"))
+    chosen = request.GET.get("vorschau", "")
+    preview_for = recipients.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    preview_for = preview_for or next(iter(page.object_list), None)
+    context |= {
         "selection": selection,
         "found_count": found.count() if found is not None else None,
         "found": found.select_related("organisation")[:50] if found is not None else [],
         "person_form": PersonForm(),
-        "page": Paginator(recipients, 50).get_page(request.GET.get("seite")),
-        "counts": counts,
-        "total": sum(counts.values()),
-        "waiting": counts.get("draft", 0) + counts.get("failed", 0),
+        "page": page,
         "preview_for": preview_for,
         "preview": masked_preview(preview_for) if preview_for else None,
     }
-    template = "office/mailing.html"
-    if request.htmx and request.htmx.target == "progress":
-        template += "#progress"  # the live progress while the worker sends
-    return render(request, template, context)
+    return render(request, "office/mailing.html", context)
 
 
 def masked_preview(recipient: Recipient):
@@ -190,12 +207,9 @@ def mailing_add(request, pk):
     mailing = get_object_or_404(Mailing, pk=pk)
     if "email" in request.POST:
         form = PersonForm(request.POST)
-        contacts = (
-            list(reachable().filter(email__iexact=form.cleaned_data["email"]))
-            if form.is_valid()
-            else []
-        )
-        if not contacts:
+        email = form.cleaned_data["email"] if form.is_valid() else ""
+        contacts = reachable().filter(email__iexact=email)
+        if not email or not contacts.exists():
             messages.error(
                 request,
                 _("Nobody in the directory who may receive mailings has this address."),
@@ -206,7 +220,7 @@ def mailing_add(request, pk):
         if not selection.is_valid():
             messages.error(request, _("Please check the selection."))
             return redirect(mailing)
-        contacts = list(selection.contacts())
+        contacts = selection.contacts()
     added = add_recipients(mailing=mailing, contacts=contacts)
     messages.success(
         request,

@@ -377,10 +377,10 @@ def apply_import(judged: list[Row], *, user, file_name: str) -> Counter:
         elif changed(organisation, values, ORGANISATION_FIELDS):
             counts["organisations changed"] += 1
         kind = kinds.get(header_key(values.get("kind", "")))
-        moved_kind = organisation.pk is not None and kind is not None and kind != organisation.kind
+        new_kind = organisation.pk is not None and kind is not None and kind != organisation.kind
         if (
             organisation.pk is None
-            or moved_kind
+            or new_kind
             or changed(organisation, values, ORGANISATION_FIELDS)
         ):
             for name in ORGANISATION_FIELDS:

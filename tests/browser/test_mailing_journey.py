@@ -7,20 +7,16 @@ PostgreSQL only, like the invitations' end-to-end test: the worker process needs
 database. axe and the Nu checker look at every page, at 390 and 1280 px."""
 
 import re
-import subprocess
-import sys
 from functools import partial
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from playwright.sync_api import expect
 
 from mailings.models import Recipient
 from tests.browser.conftest import WIDTHS, check_html, checked, screenshot
-from tests.browser.test_end_to_end import log_in
+from tests.browser.test_end_to_end import log_in, run_worker
 from tests.factories import ContactPersonFactory, OrganisationFactory
-from tests.mailserver import worker_environment
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -30,19 +26,6 @@ pytestmark = [
     ),
 ]
 shot = partial(screenshot, folder="mailings")
-
-
-def run_worker(live_server, smtp):
-    result = subprocess.run(  # noqa: S603 — fixed arguments
-        [sys.executable, "manage.py", "worker", "--batch", "--no-startup-delay", "--no-reload"],
-        cwd=settings.BASE_DIR,
-        env=worker_environment(smtp, live_server.url),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def compose(page, subject: str, tmp_path, attach: bool):

@@ -318,3 +318,17 @@ def test_the_progress_follows_the_worker_without_a_reload(staff, db):
     assert part.lstrip().startswith('<section id="progress"') and "<html" not in part
     mailing.recipients.update(delivery="sent")
     assert "every 3s" not in staff.get(url).text  # done: no more asking
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_the_mailing_pages_query_counts_are_fixed(django_assert_num_queries, staff, count):
+    mailings = [Mailing.objects.create(subject=f"Rundbrief {n}", body="B") for n in range(3)]
+    add_recipients(mailing=mailings[0], contacts=ContactPersonFactory.create_batch(count))
+    MeetingFactory()  # a meeting without invitations is not offered
+    # 1 session, 2 user, 3 second factor, 4 the mailings with their figures, 5 their number
+    with django_assert_num_queries(5):
+        staff.get("/geschaeftsstelle/rundmails/")
+    # 1-3 as above, 4 the mailing, 5 its figures, 6 the page's number of recipients, 7 the
+    # page of recipients, 8-10 the meetings, topics and regions to choose from
+    with django_assert_num_queries(10):
+        staff.get(f"/geschaeftsstelle/rundmails/{mailings[0].pk}/")
