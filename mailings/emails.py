@@ -65,5 +65,5 @@ def mailing_message(recipient: Recipient) -> EmailMultiAlternatives:
     }
     message = build_mail("mailing", context, to=contact.email, source=source, headers=headers)
     if mailing.attachment_name:
-        message.attach(mailing.attachment_name, bytes(mailing.attachment), mailing.attachment_type)
+        message.attach(mailing.attachment_name, mailing.attachment_bytes, mailing.attachment_type)
     return message

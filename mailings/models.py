@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import MailState, PersonalLink
@@ -48,6 +49,11 @@ class Mailing(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("office:mailing", args=[self.pk])
+
+    @cached_property
+    def attachment_bytes(self) -> bytes:
+        """The attachment, once for all the mails written from this instance."""
+        return bytes(self.attachment)
 
 
 class Recipient(PersonalLink, MailState):

@@ -15,6 +15,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from meetings import tasks
 from meetings.models import Invitation, Meeting
 from meetings.services import send_invitations, send_reminders
 from meetings.tasks import deliver_invitations
@@ -113,6 +114,31 @@ def test_worker_crash_mid_batch_then_restart_sends_the_rest_once(
     run_worker()
 
     assert recipients() == Counter({invitation.contact.email: 1 for invitation in invitations})
+
+
+def test_a_mail_that_cannot_be_written_stays_queued_and_the_rest_go(
+    round_of_three, staff_user, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The batch's mails are written before the first is sent: an error writing one holds up
+    none of the others, and the task shows it."""
+    meeting, invitations = round_of_three
+    queue(meeting, staff_user, django_capture_on_commit_callbacks)
+    broken = invitations[1]
+    real_message = tasks.invitation_message
+
+    def writing(invitation):
+        if invitation.pk == broken.pk:
+            raise ValueError("template error")
+        return real_message(invitation)
+
+    monkeypatch.setattr(tasks, "invitation_message", writing)
+    with pytest.raises(ValueError, match="template error"):
+        deliver_invitations.call([invitation.pk for invitation in invitations])
+
+    assert Invitation.objects.get(pk=broken.pk).delivery == "queued"
+    assert sorted(recipients()) == sorted(
+        invitation.contact.email for invitation in invitations if invitation != broken
+    )
 
 
 def test_transient_failure_is_retried_later_and_recorded(
