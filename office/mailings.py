@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from common.security import log_event
 from common.staff import staff_required
+from mailings.attachments import MAX_SIZE, attachment_type
 from mailings.emails import mailing_message
 from mailings.models import Mailing, Recipient
 from mailings.services import AUDIENCES, add_recipients, reachable, select_contacts, send_mailing
@@ -22,29 +23,13 @@ from meetings.models import Invitation, Meeting
 from office.views import PAST_IN_OFFICE
 from organisations.models import Organisation, Region, Topic
 
-MAX_ATTACHMENT = 5 * 1024 * 1024
-# What an attachment may be, known by its first bytes (not by its name): PDF, the office
-# formats of Word, Excel, LibreOffice (zip containers) and the older Word and Excel files.
-SIGNATURES = {
-    ".pdf": (b"%PDF-", "application/pdf"),
-    ".docx": (
-        b"PK\x03\x04",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    ".xlsx": (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ".odt": (b"PK\x03\x04", "application/vnd.oasis.opendocument.text"),
-    ".ods": (b"PK\x03\x04", "application/vnd.oasis.opendocument.spreadsheet"),
-    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/msword"),
-    ".xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/vnd.ms-excel"),
-}
-
 
 class MailingForm(forms.ModelForm):
     file = forms.FileField(
         label=gettext_lazy("Attachment (optional)"),
         required=False,
         help_text=gettext_lazy(
-            "One PDF or office document (Word, Excel, LibreOffice), up to 5 MB."
+            "One PDF or office document (Word, Excel, LibreOffice) without macros, up to 5 MB."
         ),
     )
 
@@ -58,19 +43,10 @@ class MailingForm(forms.ModelForm):
         if not upload:
             return None
         name = upload.name.rsplit("/", 1)[-1][:200]
-        extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if upload.size > MAX_ATTACHMENT:
+        if upload.size > MAX_SIZE:  # before reading it
             raise forms.ValidationError(_("The attachment is larger than 5 MB."))
         data = upload.read()
-        signature, content_type = SIGNATURES.get(extension, (None, ""))
-        if signature is None or not data.startswith(signature):
-            raise forms.ValidationError(
-                _(
-                    "Only a PDF or an office document can be attached, and its content must "
-                    "be what its name says."
-                )
-            )
-        return name, content_type, data
+        return name, attachment_type(name, data), data
 
     def save(self, commit=True):
         mailing = super().save(commit=False)

@@ -4,6 +4,7 @@ attachment checks, and the person's data."""
 
 import datetime
 import io
+import zipfile
 
 import pytest
 from django.core import mail
@@ -230,29 +231,66 @@ def test_a_suppressed_address_receives_no_mailing(db):
     assert add_recipients(mailing=mailing, contacts=[contact]) == 0
 
 
+def container(*parts: str) -> bytes:
+    """A zip container holding `parts` (as Word, Excel and LibreOffice save their files)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for part in parts:
+            archive.writestr(part, "<xml/>")
+    return buffer.getvalue()
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 @pytest.mark.parametrize(
-    ("name", "data", "accepted"),
+    ("name", "data", "refusal"),
     [
-        ("info.pdf", b"%PDF-1.7 ...", True),
-        ("liste.xlsx", b"PK\x03\x04 ...", True),
-        ("info.pdf", b"MZ\x90\x00 a renamed program", False),
-        ("programm.exe", b"MZ\x90\x00", False),
-        ("brief.docx", b"%PDF-1.7 not what the name says", False),
-        ("gross.pdf", b"%PDF-" + b"x" * (5 * 1024 * 1024), False),
+        ("info.pdf", b"%PDF-1.7 ...", None),
+        ("liste.xlsx", container("[Content_Types].xml", "xl/workbook.xml"), None),
+        ("brief.docx", container("[Content_Types].xml", "word/document.xml"), None),
+        ("protokoll.odt", container("mimetype", "content.xml"), None),
+        ("alt.doc", OLE + b"WordDocument", None),
+        ("info.pdf", b"MZ\x90\x00 a renamed program", "zur Dateiendung passt"),
+        ("programm.exe", b"MZ\x90\x00", "zur Dateiendung passt"),
+        ("brief.docx", b"%PDF-1.7 not what the name says", "zur Dateiendung passt"),
+        ("gross.pdf", b"%PDF-" + b"x" * (5 * 1024 * 1024), "größer als 5 MB"),
+        # A zip of something else renamed: the container holds no Word document.
+        ("brief.docx", container("setup.exe"), "zur Dateiendung passt"),
+        ("liste.xlsx", b"PK\x03\x04 not a zip at all", "zur Dateiendung passt"),
+        # Macros or scripts: a .docm renamed, LibreOffice Basic, VBA in an old Word file,
+        # JavaScript in a PDF.
+        (
+            "brief.docx",
+            container("word/document.xml", "word/vbaProject.bin"),
+            "mit Makros oder Skripten",
+        ),
+        (
+            "protokoll.odt",
+            container("content.xml", "Basic/Standard/Module1.xml"),
+            "mit Makros oder Skripten",
+        ),
+        ("alt.doc", OLE + "_VBA_PROJECT".encode("utf-16-le"), "mit Makros oder Skripten"),
+        (
+            "info.pdf",
+            b"%PDF-1.7 1 0 obj << /OpenAction << /S /JavaScript /JS (x) >> >>",
+            "mit Makros oder Skripten",
+        ),
     ],
 )
-def test_an_attachment_is_checked_by_its_content(staff, db, name, data, accepted):
+def test_an_attachment_is_checked_by_its_content(staff, db, name, data, refusal):
     response = staff.post(
         "/geschaeftsstelle/rundmails/neu/",
         {"subject": "Mit Anhang", "body": "Text", "file": SimpleUploadedFile(name, data)},
     )
 
-    assert (response.status_code == 302) == accepted
-    if accepted:
+    assert (response.status_code == 302) == (refusal is None)
+    if refusal is None:
         assert Mailing.objects.get().attachment_name == name
     else:
         assert not Mailing.objects.exists()
         assert "Text" in response.text  # nothing typed is lost
+        assert refusal in response.text
 
 
 def test_the_office_counts_adds_previews_and_sends(staff, db, django_capture_on_commit_callbacks):
