@@ -3,6 +3,7 @@ worker, and the person's own "keine Rundmails mehr"."""
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +41,8 @@ def select_contacts(
     if audience == "stammkreis":
         contacts = contacts.filter(organisation__in_core_circle=True)
     elif audience in ("eingeladen", "anwesend") and meeting is not None:
-        invited = Invitation.objects.filter(meeting=meeting)
+        # Invited: the invitation went out (one only noted in the round does not count).
+        invited = Invitation.objects.filter(meeting=meeting, delivery=Invitation.Delivery.SENT)
         if audience == "anwesend":
             invited = invited.filter(attended=True)
         contacts = contacts.filter(pk__in=invited.values("contact"))
@@ -57,11 +59,16 @@ def select_contacts(
 
 def add_recipients(*, mailing: Mailing, contacts: QuerySet | list) -> int:
     """Add `contacts` (who may receive it and are not on the list yet); returns how many.
-    A selection stays a subquery: ten thousand persons are not read into the process."""
+    One mail per address: someone entered at two organisations is on the list once. A
+    selection stays a subquery: only the persons' keys and addresses are read."""
     chosen = contacts.values("pk") if isinstance(contacts, QuerySet) else [c.pk for c in contacts]
-    allowed = reachable().filter(pk__in=chosen).exclude(mailings_received__mailing=mailing)
+    allowed = reachable().filter(pk__in=chosen).order_by("pk")
+    listed = set(mailing.recipients.values_list(Lower("contact__email"), flat=True))
     new = []
-    for contact_id in allowed.values_list("pk", flat=True):
+    for contact_id, email in allowed.values_list("pk", Lower("email")):
+        if email in listed:
+            continue
+        listed.add(email)
         recipient = Recipient(mailing=mailing, contact_id=contact_id)
         recipient.new_link()
         new.append(recipient)
@@ -87,15 +94,19 @@ def send_mailing(*, mailing: Mailing) -> int:
     return len(ids)
 
 
+def same_address(recipient: Recipient) -> QuerySet[ContactPerson]:
+    """Every entry with the address the mailing went to: the choice is the person's, wherever
+    they are entered."""
+    return ContactPerson.objects.filter(email__iexact=recipient.contact.email)
+
+
 def decline_mailings(*, recipient: Recipient) -> None:
     """ "Keine Rundmails mehr", from the person's own link: recorded with the time."""
-    ContactPerson.objects.filter(pk=recipient.contact_id, mailings_declined_at=None).update(
+    same_address(recipient).filter(mailings_declined_at=None).update(
         mailings_declined_at=timezone.now(), updated_at=timezone.now()
     )
 
 
 def resume_mailings(*, recipient: Recipient) -> None:
     """Only the person, from a link mailed to them, receives mailings again."""
-    ContactPerson.objects.filter(pk=recipient.contact_id).update(
-        mailings_declined_at=None, updated_at=timezone.now()
-    )
+    same_address(recipient).update(mailings_declined_at=None, updated_at=timezone.now())

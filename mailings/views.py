@@ -17,14 +17,16 @@ from mailings.services import decline_mailings, resume_mailings
 from meetings.models import token_hash
 
 
-def recipient_for(request, token: str) -> Recipient:
-    """The rate limit counts links that open nothing and every change."""
+def recipient_for(request, token: str, *, counting_changes: bool = True) -> Recipient:
+    """The rate limit counts links that open nothing and changes (but "keine Rundmails
+    mehr": one-click requests come from the mail providers' servers, many people's from one
+    address, and a refused one would be lost)."""
     recipient = (
         Recipient.objects.select_related("contact", "mailing")
         .filter(token_hash=token_hash(token), revoked_at=None)
         .first()
     )
-    if recipient is None or request.method == "POST":
+    if recipient is None or (request.method == "POST" and counting_changes):
         limited = over_limit(request, "invitation_page")
         if limited:
             raise ImmediateHttpResponse(limited)
@@ -36,7 +38,7 @@ def recipient_for(request, token: str) -> Recipient:
 @never_cache
 @csrf_exempt  # the mail program's one-click POST carries no token; the link is the secret
 def unsubscribe(request, token):
-    recipient = recipient_for(request, token)
+    recipient = recipient_for(request, token, counting_changes=False)
     if request.method == "POST":
         decline_mailings(recipient=recipient)
         log_event("mailings_declined", request, contact=recipient.contact_id)

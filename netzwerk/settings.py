@@ -258,6 +258,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
+# urlize (mailings' text, the meetings' descriptions): "www.example.org" becomes an https link,
+# as Django 7 will do by default.
+URLIZE_ASSUME_HTTPS = True
 
 # Static files, served by whitenoise with far-future caching of hashed names.
 STATIC_URL = "/static/"

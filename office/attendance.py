@@ -80,7 +80,7 @@ def attendance(request, slug):
         .order_by("contact__organisation__sort_name", "contact__sort_name")
     )
     if request.method == "POST":
-        ids = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
+        ids = {int(value) for value in request.POST.getlist("present") if value.isdecimal()}
         try:
             record_attendance(meeting=meeting, present_ids=ids)
         except ValidationError as error:

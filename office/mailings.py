@@ -115,9 +115,13 @@ class PersonForm(forms.Form):
 
 @staff_required
 def mailing_list(request):
-    mailings = Mailing.objects.order_by("-created_at", "-pk").annotate(
-        recipient_count=Count("recipients"),
-        sent_count=Count("recipients", filter=Q(recipients__delivery="sent")),
+    mailings = (
+        Mailing.objects.defer("attachment")
+        .order_by("-created_at", "-pk")
+        .annotate(
+            recipient_count=Count("recipients"),
+            sent_count=Count("recipients", filter=Q(recipients__delivery="sent")),
+        )
     )
     page = Paginator(mailings, 30).get_page(request.GET.get("seite"))
     return render(request, "office/mailings.html", {"page": page})
@@ -138,7 +142,8 @@ def mailing_compose(request, pk=None):
 
 @staff_required
 def mailing_page(request, pk):
-    mailing = get_object_or_404(Mailing, pk=pk)
+    # The attachment only when the preview is drawn (not for each look at the progress).
+    mailing = get_object_or_404(Mailing.objects.defer("attachment"), pk=pk)
     recipients = mailing.recipients.select_related("contact__organisation")
     counts = dict(recipients.values_list("delivery").annotate(count=Count("pk")).order_by())
     context = {
@@ -154,7 +159,7 @@ def mailing_page(request, pk):
     found = selection.contacts() if selection.is_bound and selection.is_valid() else None
     page = Paginator(recipients, 50).get_page(request.GET.get("seite"))
     chosen = request.GET.get("vorschau", "")
-    preview_for = recipients.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    preview_for = recipients.filter(pk=int(chosen)).first() if chosen.isdecimal() else None
     preview_for = preview_for or next(iter(page.object_list), None)
     context |= {
         "selection": selection,
@@ -211,7 +216,7 @@ def mailing_add(request, pk):
 def mailing_remove(request, pk):
     mailing = get_object_or_404(Mailing, pk=pk)
     removed, _details = mailing.recipients.filter(
-        pk=int(chosen) if (chosen := request.POST.get("recipient", "")).isdigit() else 0,
+        pk=int(chosen) if (chosen := request.POST.get("recipient", "")).isdecimal() else 0,
         delivery=Recipient.Delivery.DRAFT,
     ).delete()
     if removed:

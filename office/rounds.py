@@ -81,7 +81,7 @@ ROUND_PAGE_SIZE = 50
 def proposal_groups(request, proposals) -> list[dict]:
     """The proposals by organisation. The core circle can bring many people of one
     organisation: for those in ?eine=<pk>, only one stays ticked (its editor, else the first)."""
-    keep_one = {int(pk) for pk in request.GET.getlist("eine") if pk.isdigit()}
+    keep_one = {int(pk) for pk in request.GET.getlist("eine") if pk.isdecimal()}
     groups = {}
     for contact, reason in proposals:
         group = groups.setdefault(
@@ -118,7 +118,7 @@ def directory_search(query: str, *, exclude):
 def ticked(request):
     """The contact persons ticked on a proposals or search form, by reason: (reason, contacts)."""
     for reason in Invitation.Reason.values:
-        ids = [value for value in request.POST.getlist(reason) if value.isdigit()]
+        ids = [value for value in request.POST.getlist(reason) if value.isdecimal()]
         yield reason, ContactPerson.objects.filter(pk__in=ids)
 
 
@@ -258,7 +258,7 @@ def invitation_remove(request, slug, pk):
 def preview_recipient(request, invitations):
     """The invitation a preview is rendered for: the one chosen, else the first."""
     chosen = request.POST.get("empfaenger") or request.GET.get("empfaenger")
-    if chosen and chosen.isdigit():
+    if chosen and chosen.isdecimal():
         found = next((i for i in invitations if i.pk == int(chosen)), None)
         if found:
             return found

@@ -618,7 +618,15 @@ class SuppressedAddress(models.Model):
 
     @classmethod
     def add(cls, email: str) -> None:
+        """Suppress the address, and with it every entry that has it: one person may be
+        entered at two organisations, and neither entry may be written to any more."""
         cls.objects.get_or_create(email_hash=address_hash(email))
+        entries = ContactPerson.objects.filter(
+            email__iexact=email.strip(), receives_invitations=True
+        )
+        for contact in entries:
+            contact.receives_invitations = False
+            contact.save(update_fields=["receives_invitations", "updated_at"])  # with history
 
     @classmethod
     def contains(cls, email: str) -> bool:

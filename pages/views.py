@@ -43,6 +43,7 @@ def account(request):
             contact__user=request.user, delivery=Recipient.Delivery.SENT
         )
         .select_related("mailing")
+        .defer("mailing__attachment")
         .order_by("-sent_at"),
         "upcoming_invitations": [i for i in invitations if i.meeting_id in upcoming],
         "past_invitations": [i for i in invitations if i.meeting_id not in upcoming],

@@ -50,6 +50,12 @@ NOT_EXPORTED = {
     ),
 }
 
+# What a row points to, shown beside its key so the person can tell what it is.
+ALSO_SHOWN = {
+    "mailings.recipient": {"mailing__subject": gettext_lazy("subject of the mailing")},
+    "meetings.invitation": {"meeting__title": gettext_lazy("meeting")},
+}
+
 # Secrets that are never shown, not even to the person: they would open the account or links.
 SECRET_FIELDS = {
     "auth.user": {"password"},

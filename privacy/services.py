@@ -22,16 +22,17 @@ from meetings.models import (
     SubstituteProposal,
 )
 from organisations.models import ContactPerson, EntryCheck, SuppressedAddress, sort_key
-from privacy.registry import PERSON_DATA, SECRET_FIELDS, TITLES, person_rows
+from privacy.registry import ALSO_SHOWN, PERSON_DATA, SECRET_FIELDS, TITLES, person_rows
 
 
 def export(contact: ContactPerson) -> dict:
     """All data held about the person, as JSON-ready data: {model label: [rows]}."""
     data = {}
     for key, queryset in person_rows(contact):
-        hidden = SECRET_FIELDS.get(queryset.model._meta.label_lower, set())
+        label = queryset.model._meta.label_lower
+        hidden = SECRET_FIELDS.get(label, set())
         fields = [f.attname for f in queryset.model._meta.concrete_fields if f.name not in hidden]
-        data[key] = list(queryset.values(*fields))
+        data[key] = list(queryset.values(*fields, *ALSO_SHOWN.get(label, {})))
     return data
 
 
@@ -50,6 +51,7 @@ def readable(contact: ContactPerson) -> list[dict]:
     for key, rows in export(contact).items():
         model = apps.get_model(key.partition(":")[0])
         fields = {f.attname: f for f in model._meta.concrete_fields}
+        names = ALSO_SHOWN.get(model._meta.label_lower, {})
         sections.append(
             {
                 "label": key,
@@ -57,7 +59,7 @@ def readable(contact: ContactPerson) -> list[dict]:
                 "rows": [
                     [
                         (
-                            fields[name].verbose_name if name in fields else name,
+                            fields[name].verbose_name if name in fields else names.get(name, name),
                             shown(fields.get(name), value),
                         )
                         for name, value in row.items()

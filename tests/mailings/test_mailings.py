@@ -51,8 +51,9 @@ def directory():
     ]
     people[4].topics.add(topic)
     meeting = MeetingFactory(status="held")
-    InvitationFactory(meeting=meeting, contact=people[0], attended=True)
-    InvitationFactory(meeting=meeting, contact=people[2], attended=False)
+    InvitationFactory(meeting=meeting, contact=people[0], attended=True, delivery="sent")
+    InvitationFactory(meeting=meeting, contact=people[2], attended=False, delivery="sent")
+    InvitationFactory(meeting=meeting, contact=people[4])  # only noted in the round, not sent
     return topic, region, meeting
 
 
@@ -78,7 +79,7 @@ def test_each_filter_reaches_whom_an_independent_count_finds(db):
         ({"region": region}, expected(lambda c: region in c.organisation.regions.all())),
         (
             {"audience": "eingeladen", "meeting": meeting},
-            expected(lambda c: c.invitations.filter(meeting=meeting).exists()),
+            expected(lambda c: c.invitations.filter(meeting=meeting, delivery="sent").exists()),
         ),
         (
             {"audience": "anwesend", "meeting": meeting},
@@ -202,6 +203,74 @@ def test_only_the_person_undoes_it_and_not_without_the_pages_form(db):
 def test_wrong_links_open_nothing_and_are_rate_limited(anonymous, db):
     statuses = [anonymous.post(f"/rundmail/{'a' * 63}{n % 10}/").status_code for n in range(31)]
     assert statuses[:30] == [404] * 30 and statuses[30] == 429
+
+
+def test_a_valid_one_click_unsubscribe_is_never_refused(anonymous, db):
+    """Mail providers send one-click requests of many people from one address."""
+    mailing = Mailing.objects.create(subject="S", body="B")
+    add_recipients(mailing=mailing, contacts=ContactPersonFactory.create_batch(32))
+
+    statuses = [
+        anonymous.post(f"/rundmail/{r.token}/", {"List-Unsubscribe": "One-Click"}).status_code
+        for r in mailing.recipients.all()
+    ]
+
+    assert statuses == [200] * 32
+    assert not ContactPerson.objects.filter(mailings_declined_at=None).exists()
+
+
+def test_one_person_entered_twice_gets_one_mail_and_declines_once(anonymous, db):
+    first = ContactPersonFactory(email="rana@example.org")
+    second = ContactPersonFactory(email="Rana@Example.org")  # at another organisation
+    mailing = Mailing.objects.create(subject="S", body="B")
+
+    assert add_recipients(mailing=mailing, contacts=[first, second]) == 1
+    assert add_recipients(mailing=mailing, contacts=[second]) == 0
+    anonymous.post(
+        f"/rundmail/{mailing.recipients.get().token}/", {"List-Unsubscribe": "One-Click"}
+    )
+
+    assert ContactPerson.objects.filter(mailings_declined_at=None).count() == 0
+    assert (
+        add_recipients(mailing=Mailing.objects.create(subject="T", body="B"), contacts=[second])
+        == 0
+    )
+
+
+@pytest.mark.parametrize("how", ["objection", "erasure"])
+def test_an_address_suppressed_through_one_entry_reaches_none_of_its_entries(
+    db, how, django_capture_on_commit_callbacks
+):
+    first = ContactPersonFactory(email="rana@example.org")
+    second = ContactPersonFactory(email="RANA@example.org")  # at another organisation
+    mailing = Mailing.objects.create(subject="S", body="B")
+    add_recipients(mailing=mailing, contacts=[second])
+    with django_capture_on_commit_callbacks(execute=False):
+        send_mailing(mailing=mailing)
+
+    if how == "objection":
+        object_to_invitations(contact=first)
+    else:
+        erase(first)
+
+    second.refresh_from_db()
+    assert not second.receives_invitations
+    assert (
+        add_recipients(mailing=Mailing.objects.create(subject="T", body="B"), contacts=[second])
+        == 0
+    )
+    recipient = mailing.recipients.get()
+    assert send_one(recipient, mailing_message(recipient), None) == "withheld"
+    assert mail.outbox == []
+
+
+def test_odd_numbers_in_the_address_give_no_error(staff, db):
+    mailing = Mailing.objects.create(subject="S", body="B")
+    assert staff.get(f"/geschaeftsstelle/rundmails/{mailing.pk}/?vorschau=²").status_code == 200
+    response = staff.post(
+        f"/geschaeftsstelle/rundmails/{mailing.pk}/entfernen/", {"recipient": "²"}
+    )
+    assert response.status_code == 302
 
 
 def test_someone_who_declined_is_left_out_of_the_next_mailing_and_withheld_if_already_on_it(
@@ -329,7 +398,7 @@ def test_export_erase_and_retention_cover_mailings_received(db):
     exported = export(contact)
     call_command("retention", stdout=io.StringIO())
 
-    assert "mailings.recipient" in str(exported)
+    assert exported["mailings.recipient"][0]["mailing__subject"] == "Rundbrief März"
     assert not Recipient.objects.filter(pk=old.pk).exists()
     assert Mailing.objects.filter(subject="Alt").exists()  # the text stays
     erase(contact)
@@ -337,7 +406,9 @@ def test_export_erase_and_retention_cover_mailings_received(db):
 
 
 def test_members_see_the_mailings_they_received_on_their_account(member, member_contact):
-    sent = Mailing.objects.create(subject="Rundbrief Juni", body="Neues vom Netzwerk")
+    sent = Mailing.objects.create(
+        subject="Rundbrief Juni", body="Neues vom Netzwerk\n\n- Fristen prüfen\n\nwww.example.org"
+    )
     Recipient.objects.create(
         mailing=sent, contact=member_contact, delivery="sent", sent_at=timezone.now()
     )
@@ -352,6 +423,9 @@ def test_members_see_the_mailings_they_received_on_their_account(member, member_
 
     assert "Rundbrief Juni" in page and "Neues vom Netzwerk" in page
     assert "Noch nicht versandt" not in page and "An andere" not in page
+    # As the HTML mail shows it, not the markup.
+    assert "<li>Fristen prüfen</li>" in page and "- Fristen" not in page
+    assert '<a href="https://www.example.org"' in page
 
 
 def test_failed_mails_go_again_with_the_next_send_and_sent_ones_do_not(
