@@ -15,7 +15,7 @@ from organisations.models import ContactPerson, Organisation, Region, Topic
 
 # The directory's own selections; each narrows "everyone who receives mail".
 AUDIENCES = {
-    "alle": _("everyone who receives mail from the network"),
+    "alle": _("everyone who receives e-mail from the network"),
     "stammkreis": _("the core circle"),
     "eingeladen": _("those invited to a meeting"),
     "anwesend": _("those present at a meeting"),
@@ -35,9 +35,11 @@ def select_contacts(
     kind: str = "",
     region: Region | None = None,
     meeting: Meeting | None = None,
+    among: QuerySet[ContactPerson] | None = None,
 ) -> QuerySet[ContactPerson]:
-    """The persons a selection reaches; the filters combine (all must hold)."""
-    contacts = reachable()
+    """The persons a selection reaches; the filters combine (all must hold). `among`: whom
+    to look among instead of those a mailing may reach (to tell the office who is left out)."""
+    contacts = reachable() if among is None else among
     if audience == "stammkreis":
         contacts = contacts.filter(organisation__in_core_circle=True)
     elif audience in ("eingeladen", "anwesend") and meeting is not None:

@@ -510,6 +510,21 @@ class MailState(models.Model):
         path = f"{self.person_path}contact"
         return type(self).objects.filter(pk=self.pk).values(path).order_by()
 
+    @property
+    def delivery_problem(self) -> str:
+        """What went wrong, in the office's words (the mail server's answer is in
+        `delivery_error`)."""
+        error = self.delivery_error
+        if not error:
+            return ""
+        if error.startswith("SMTPRecipientsRefused"):
+            return _("The mail server refused the address: please check it.")
+        if error.startswith(("SMTP", "Connection", "TimeoutError", "OSError")):
+            if self.delivery == self.Delivery.QUEUED:
+                return _("The mail server could not be reached; it is tried again shortly.")
+            return _("The mail server could not be reached; the next “send” tries again.")
+        return error  # our own words (withheld: objection, erasure, declined)
+
     def mark_sent(self, *also: str) -> None:
         """Store that the mail went out (the sending task holds the row lock)."""
         self.delivery = self.Delivery.SENT

@@ -44,7 +44,7 @@ from organisations.models import SuppressedAddress, note_address_refused, refuse
 
 BATCH_SIZE = 50
 # Why a queued mail was not sent after all (stored with the delivery, shown to the office).
-NOT_SENT = gettext_lazy("Not sent: objection, erasure or a revoked link")
+NOT_SENT = gettext_lazy("Not sent: objection, erasure, mailings declined or a revoked link")
 MAX_ATTEMPTS = 5
 # Failures the next try may not have: the server is busy, the network hiccups.
 TRANSIENT = (

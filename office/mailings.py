@@ -3,25 +3,29 @@ directory's own filters (the count and the list before sending, people added or 
 hand), preview for any recipient, send through the worker and follow the delivery. The
 workflows are in mailings/services.py."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from common.security import log_event
 from common.staff import staff_required
 from mailings.attachments import MAX_SIZE, attachment_type
-from mailings.emails import mailing_message
+from mailings.emails import mailing_message, text_to_html
 from mailings.models import Mailing, Recipient
 from mailings.services import AUDIENCES, add_recipients, reachable, select_contacts, send_mailing
 from meetings.models import Invitation, Meeting
 from office.views import PAST_IN_OFFICE
-from organisations.models import Organisation, Region, Topic
+from organisations.models import ContactPerson, Organisation, Region, Topic
 
 
 class MailingForm(forms.ModelForm):
@@ -43,10 +47,17 @@ class MailingForm(forms.ModelForm):
         if not upload:
             return None
         name = upload.name.rsplit("/", 1)[-1][:200]
-        if upload.size > MAX_SIZE:  # before reading it
-            raise forms.ValidationError(_("The attachment is larger than 5 MB."))
-        data = upload.read()
-        return name, attachment_type(name, data), data
+        try:
+            if upload.size > MAX_SIZE:  # before reading it
+                raise forms.ValidationError(_("The attachment is larger than 5 MB."))
+            data = upload.read()
+            return name, attachment_type(name, data), data
+        except forms.ValidationError as error:
+            # The browser forgets the chosen file: name it, and say to choose one again.
+            raise forms.ValidationError(
+                _("“%(name)s”: %(problem)s Please choose a file again.")
+                % {"name": name, "problem": " ".join(error.messages)}
+            ) from error
 
     def save(self, commit=True):
         mailing = super().save(commit=False)
@@ -67,17 +78,24 @@ class SelectionForm(forms.Form):
         label=gettext_lazy("Meeting (for those invited or present)"),
         queryset=Meeting.objects.none(),
         required=False,
+        empty_label=gettext_lazy("no meeting"),
     )
     topic = forms.ModelChoiceField(
-        label=gettext_lazy("Topic"), queryset=Topic.objects.all(), required=False
+        label=gettext_lazy("Topic"),
+        queryset=Topic.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("all topics"),
     )
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind of organisation"),
-        choices=[("", "–"), *Organisation.Kind.choices],
+        choices=[("", gettext_lazy("all kinds")), *Organisation.Kind.choices],
         required=False,
     )
     region = forms.ModelChoiceField(
-        label=gettext_lazy("Region"), queryset=Region.objects.all(), required=False
+        label=gettext_lazy("Region"),
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("all regions"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -88,9 +106,10 @@ class SelectionForm(forms.Form):
         invited = Invitation.objects.filter(meeting=OuterRef("pk"))
         self.fields["meeting"].queryset = (
             Meeting.objects.filter(Exists(invited), until__gte=window)
-            .only("pk", "title", "sort_at")
+            .only("pk", "title", "sort_at", "starts_at")
             .order_by("-sort_at")
         )
+        self.fields["meeting"].label_from_instance = meeting_label
 
     def clean(self):
         data = super().clean()
@@ -98,7 +117,7 @@ class SelectionForm(forms.Form):
             self.add_error("meeting", _("Please choose the meeting."))
         return data
 
-    def contacts(self):
+    def contacts(self, among=None):
         data = self.cleaned_data
         return select_contacts(
             audience=data["audience"],
@@ -106,7 +125,14 @@ class SelectionForm(forms.Form):
             topic=data.get("topic"),
             kind=data.get("kind", ""),
             region=data.get("region"),
+            among=among,
         )
+
+
+def meeting_label(meeting: Meeting) -> str:
+    if meeting.starts_at is None:
+        return meeting.title
+    return f"{date_format(timezone.localtime(meeting.starts_at), 'j. F Y')}: {meeting.title}"
 
 
 class PersonForm(forms.Form):
@@ -153,24 +179,43 @@ def mailing_page(request, pk):
         "waiting": counts.get("draft", 0) + counts.get("failed", 0),
     }
     if request.htmx and request.htmx.target == "progress":
-        # The live progress while the worker sends: the counts only.
-        return render(request, "office/mailing.html#progress", context)
+        if not counts.get("queued"):
+            return HttpResponseClientRefresh()  # sent: the whole page shows how it went
+        return render(request, "office/mailing.html#progress", context)  # the counts only
     selection = SelectionForm(request.GET if "audience" in request.GET else None)
-    found = selection.contacts() if selection.is_bound and selection.is_valid() else None
+    if selection.is_bound and selection.is_valid():
+        context |= selection_figures(mailing, selection)
     page = Paginator(recipients, 50).get_page(request.GET.get("seite"))
     chosen = request.GET.get("vorschau", "")
     preview_for = recipients.filter(pk=int(chosen)).first() if chosen.isdecimal() else None
     preview_for = preview_for or next(iter(page.object_list), None)
     context |= {
         "selection": selection,
-        "found_count": found.count() if found is not None else None,
-        "found": found.select_related("organisation")[:50] if found is not None else [],
         "person_form": PersonForm(),
         "page": page,
         "preview_for": preview_for,
         "preview": masked_preview(preview_for) if preview_for else None,
+        "html_body": text_to_html(mailing.body),
     }
     return render(request, "office/mailing.html", context)
+
+
+def selection_figures(mailing: Mailing, selection: SelectionForm) -> dict:
+    """Whom the selection reaches (the first 50 named), how many of them are on the list
+    already, and whom it leaves out and why."""
+    found = selection.contacts()
+    matched = selection.contacts(among=ContactPerson.objects.all())
+    left_out = matched.exclude(pk__in=reachable().values("pk"))
+    found_count = found.count()
+    already = found.filter(mailings_received__mailing=mailing).count()
+    return {
+        "found_count": found_count,
+        "found": found.select_related("organisation")[:50],
+        "already": already,
+        "to_add": found_count - already,
+        "declined_count": left_out.filter(mailings_declined_at__isnull=False).count(),
+        "no_mail_count": left_out.filter(receives_invitations=False).count(),
+    }
 
 
 def masked_preview(recipient: Recipient):
@@ -185,39 +230,69 @@ def masked_preview(recipient: Recipient):
 @require_POST
 def mailing_add(request, pk):
     """Add the selection's persons, or one person by address."""
-    mailing = get_object_or_404(Mailing, pk=pk)
+    mailing = get_object_or_404(Mailing.objects.defer("attachment"), pk=pk)
     if "email" in request.POST:
         form = PersonForm(request.POST)
         email = form.cleaned_data["email"] if form.is_valid() else ""
-        contacts = reachable().filter(email__iexact=email)
-        if not email or not contacts.exists():
-            messages.error(
-                request,
-                _("Nobody in the directory who may receive mailings has this address."),
-            )
+        problem = person_problem(mailing, email)
+        if problem:
+            messages.error(request, problem)
             return redirect(mailing)
-    else:
-        selection = SelectionForm(request.POST)
-        if not selection.is_valid():
-            messages.error(request, _("Please check the selection."))
-            return redirect(mailing)
-        contacts = selection.contacts()
+        contact = reachable().filter(email__iexact=email).first()
+        add_recipients(mailing=mailing, contacts=[contact])
+        messages.success(request, _("%(name)s has been added.") % {"name": contact.name})
+        return redirect(mailing)
+    selection = SelectionForm(request.POST)
+    if not selection.is_valid():
+        messages.error(request, _("Please check the selection."))
+        return redirect(mailing)
+    contacts = selection.contacts()
+    chosen = contacts.count()
     added = add_recipients(mailing=mailing, contacts=contacts)
-    messages.success(
-        request,
-        _("%(count)s persons added (those already on the list are left as they are).")
-        % {"count": added},
-    )
-    return redirect(mailing)
+    text = ngettext("%(count)s person added.", "%(count)s people added.", added) % {"count": added}
+    if chosen > added:
+        text += " " + ngettext(
+            "%(count)s was on the list already.",
+            "%(count)s were on the list already.",
+            chosen - added,
+        ) % {"count": chosen - added}
+    messages.success(request, text)
+    # Back to the same selection: the office may want to narrow it or count again.
+    query = urlencode({key: request.POST.get(key, "") for key in selection.fields})
+    return redirect(f"{mailing.get_absolute_url()}?{query}")
+
+
+def person_problem(mailing: Mailing, email: str) -> str:
+    """Why the person with this address cannot be added, said to the office; "" if they can."""
+    if not email:
+        return _("Please enter an e-mail address.")
+    entries = ContactPerson.objects.filter(email__iexact=email)
+    entry = entries.first()
+    if entry is None:
+        return _("No one in the directory has the address %(email)s.") % {"email": email}
+    if not entries.filter(receives_invitations=True).exists():
+        return _(
+            "%(name)s receives no mail from the network (objection, erasure, or the entry says so)."
+        ) % {"name": entry.name}
+    declined = entries.exclude(mailings_declined_at=None).first()
+    if declined is not None:
+        return _("%(name)s declined mailings on %(date)s.") % {
+            "name": declined.name,
+            "date": date_format(timezone.localtime(declined.mailings_declined_at), "j. F Y"),
+        }
+    if mailing.recipients.filter(contact__email__iexact=email).exists():
+        return _("%(name)s is on the list already.") % {"name": entry.name}
+    return ""
 
 
 @staff_required
 @require_POST
 def mailing_remove(request, pk):
-    mailing = get_object_or_404(Mailing, pk=pk)
+    """Someone taken off the list before their mail went out (or after it failed)."""
+    mailing = get_object_or_404(Mailing.objects.defer("attachment"), pk=pk)
     removed, _details = mailing.recipients.filter(
         pk=int(chosen) if (chosen := request.POST.get("recipient", "")).isdecimal() else 0,
-        delivery=Recipient.Delivery.DRAFT,
+        delivery__in=[Recipient.Delivery.DRAFT, Recipient.Delivery.FAILED],
     ).delete()
     if removed:
         messages.success(request, _("The person has been taken off the list."))
@@ -225,15 +300,27 @@ def mailing_remove(request, pk):
 
 
 @staff_required
-@require_POST
 def mailing_send(request, pk):
-    mailing = get_object_or_404(Mailing, pk=pk)
-    queued = send_mailing(mailing=mailing)
-    log_event("mailing_sent", request, mailing=mailing.pk, recipients=queued)
-    if queued:
-        messages.success(
-            request, _("%(count)s e-mails are being sent by the worker.") % {"count": queued}
-        )
-    else:
-        messages.info(request, _("Nothing to send: every recipient has the mailing already."))
-    return redirect(mailing)
+    """A confirmation that says how many mails go out with what, then one click sends."""
+    mailing = get_object_or_404(Mailing.objects.defer("attachment"), pk=pk)
+    if request.method == "POST":
+        queued = send_mailing(mailing=mailing)
+        log_event("mailing_sent", request, mailing=mailing.pk, recipients=queued)
+        if queued:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s e-mail is being sent in the background.",
+                    "%(count)s e-mails are being sent in the background.",
+                    queued,
+                )
+                % {"count": queued},
+            )
+        else:
+            messages.info(request, _("Nothing to send: every recipient has the mailing already."))
+        return redirect(mailing)
+    waiting = mailing.recipients.filter(
+        delivery__in=[Recipient.Delivery.DRAFT, Recipient.Delivery.FAILED]
+    )
+    context = {"mailing": mailing, "mails": waiting.count()}
+    return render(request, "office/mailing_send.html", context)

@@ -497,7 +497,7 @@ MATRIX = [
         "office:mailing_send",
         "get",
         "/geschaeftsstelle/rundmails/{mailing_pk}/senden/",
-        [LOGIN, 403, 403, 403, 405],
+        [LOGIN, 403, 403, 403, 200],
     ),
     (
         "office:mailing_send",

@@ -45,7 +45,7 @@ def compose(page, subject: str, tmp_path, attach: bool):
 
 def choose_core_circle(page):
     page.get_by_label("Wer").select_option("stammkreis")
-    page.get_by_role("button", name="Zählen").click()
+    page.get_by_role("button", name="Personen anzeigen").click()
     expect(page.get_by_text("2 Personen", exact=True)).to_be_visible()
     page.get_by_role("button", name="2 Personen hinzufügen").click()
 
@@ -64,16 +64,23 @@ def test_the_office_sends_a_mailing_and_a_recipient_declines_the_next(
     log_in(staff, staff_user)
     compose(staff, "Neues Gesetz zum Asylverfahren", tmp_path, attach=True)
     choose_core_circle(staff)
-    expect(staff.locator(".mail-preview")).to_contain_text("Das Gesetz gilt ab März.")
+    expect(staff.locator(".mail-preview--html")).to_contain_text("Das Gesetz gilt ab März.")
     checked(staff, documents, "mailing")
     shot(staff, "1-mailing")
-    staff.get_by_role("button", name="An 2 Personen senden").click()
-    expect(staff.get_by_text("2 E-Mails werden vom Worker versandt.")).to_be_visible()
+    staff.get_by_role("link", name="Senden …").click()
+    expect(staff.get_by_text("Sie senden jetzt 2 E-Mails.")).to_be_visible()
+    checked(staff, documents, "mailing confirmation")
+    shot(staff, "1b-confirmation")
+    staff.get_by_role("button", name="2 E-Mails jetzt versenden").click()
+    expect(staff.get_by_text("2 E-Mails werden im Hintergrund versandt.")).to_be_visible()
     assert smtp.handler.messages == []
 
     run_worker(live_server, smtp)
 
-    staff.reload()
+    # The page follows the worker and shows the outcome without a reload by hand.
+    expect(staff.get_by_text("Fertig: Die Rundmail ist an 2 Personen gegangen.")).to_be_visible(
+        timeout=15_000
+    )
     expect(staff.locator(".stats")).to_contain_text("2 versandt")
     checked(staff, documents, "mailing sent")
     shot(staff, "2-sent")
@@ -102,10 +109,12 @@ def test_the_office_sends_a_mailing_and_a_recipient_declines_the_next(
 
     compose(staff, "Einladung zur Stellungnahme", tmp_path, attach=False)
     staff.get_by_label("Wer").select_option("stammkreis")
-    staff.get_by_role("button", name="Zählen").click()
+    staff.get_by_role("button", name="Personen anzeigen").click()
     expect(staff.get_by_text("1 Person", exact=True)).to_be_visible()
+    expect(staff.get_by_text("Nicht dabei: 1 Person hat Rundmails abbestellt.")).to_be_visible()
     staff.get_by_role("button", name="1 Person hinzufügen").click()
-    staff.get_by_role("button", name="An 1 Person senden").click()
+    staff.get_by_role("link", name="Senden …").click()
+    staff.get_by_role("button", name="1 E-Mail jetzt versenden").click()
     run_worker(live_server, smtp)
 
     second = [m for _to, m in smtp.handler.messages if m["Subject"].startswith("Einladung zur")]

@@ -319,7 +319,9 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
         ("liste.xlsx", container("[Content_Types].xml", "xl/workbook.xml"), None),
         ("brief.docx", container("[Content_Types].xml", "word/document.xml"), None),
         ("protokoll.odt", container("mimetype", "content.xml"), None),
-        ("alt.doc", OLE + b"WordDocument", None),
+        # Old Word and Excel files cannot be checked (their macros hide in binary records).
+        ("alt.doc", OLE + b"WordDocument", ".docx, .xlsx, .odt"),
+        ("alt.doc", OLE + "_VBA_PROJECT".encode("utf-16-le"), ".docx, .xlsx, .odt"),
         ("info.pdf", b"MZ\x90\x00 a renamed program", "zur Dateiendung passt"),
         ("programm.exe", b"MZ\x90\x00", "zur Dateiendung passt"),
         ("brief.docx", b"%PDF-1.7 not what the name says", "zur Dateiendung passt"),
@@ -327,8 +329,7 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
         # A zip of something else renamed: the container holds no Word document.
         ("brief.docx", container("setup.exe"), "zur Dateiendung passt"),
         ("liste.xlsx", b"PK\x03\x04 not a zip at all", "zur Dateiendung passt"),
-        # Macros or scripts: a .docm renamed, LibreOffice Basic, VBA in an old Word file,
-        # JavaScript in a PDF.
+        # Macros or scripts: a .docm renamed, LibreOffice Basic, JavaScript in a PDF.
         (
             "brief.docx",
             container("word/document.xml", "word/vbaProject.bin"),
@@ -339,7 +340,6 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
             container("content.xml", "Basic/Standard/Module1.xml"),
             "mit Makros oder Skripten",
         ),
-        ("alt.doc", OLE + "_VBA_PROJECT".encode("utf-16-le"), "mit Makros oder Skripten"),
         (
             "info.pdf",
             b"%PDF-1.7 1 0 obj << /OpenAction << /S /JavaScript /JS (x) >> >>",
@@ -365,23 +365,88 @@ def test_an_attachment_is_checked_by_its_content(staff, db, name, data, refusal)
 def test_the_office_counts_adds_previews_and_sends(staff, db, django_capture_on_commit_callbacks):
     people = [ContactPersonFactory(organisation__kind="union") for _ in range(2)]
     ContactPersonFactory(organisation__kind="welfare")
-    mailing = Mailing.objects.create(subject="Tarifrunde", body="Liebe Kolleg*innen")
+    ContactPersonFactory(organisation__kind="union", mailings_declined_at=timezone.now())
+    ContactPersonFactory(organisation__kind="union", receives_invitations=False)
+    mailing = Mailing.objects.create(subject="Tarifrunde", body="Liebe Kolleg*innen\n\n- Eins")
     url = f"/geschaeftsstelle/rundmails/{mailing.pk}/"
 
     counted = staff.get(url, {"audience": "alle", "kind": "union"})
-    staff.post(f"{url}hinzufuegen/", {"audience": "alle", "kind": "union"})
+    added = staff.post(f"{url}hinzufuegen/", {"audience": "alle", "kind": "union"}, follow=True)
+    again = staff.post(f"{url}hinzufuegen/", {"audience": "alle", "kind": "union"}, follow=True)
     page = staff.get(url)
+    confirmation = staff.get(f"{url}senden/")
+    assert set(mailing.recipients.values_list("delivery", flat=True)) == {"draft"}  # GET: none
     with django_capture_on_commit_callbacks(execute=False):
         sent = staff.post(f"{url}senden/", follow=True)
 
-    assert "<strong>2 Personen</strong>" in counted.text
+    assert "<strong>2 Personen</strong>" in counted.text and "2 Personen hinzufügen" in counted.text
+    assert "1 Person hat Rundmails abbestellt" in counted.text
+    assert "1 Person erhält keine E-Mails vom Netzwerk" in counted.text
+    assert "2 Personen hinzugefügt." in added.text
+    assert added.redirect_chain[-1][0].endswith("?audience=alle&meeting=&topic=&kind=union&region=")
+    assert "0 Personen hinzugefügt. 2 standen schon auf der Liste." in again.text
+    assert "(davon 2 schon auf der Liste)" in again.text and "Personen hinzufügen" not in again.text
     assert {r.contact for r in mailing.recipients.all()} == set(people)
-    assert "Liebe Kolleg*innen" in page.text  # the preview
+    assert "<li>Eins</li>" in page.text  # the preview, as the HTML mail shows the text
     for recipient in mailing.recipients.all():  # without the person's own link
         assert recipient.token not in page.text
     assert any(f"&lt;{p.email}&gt;" in page.text for p in people)
-    assert "2 E-Mails werden vom Worker versandt." in sent.text
+    assert "Sie senden jetzt 2 E-Mails." in confirmation.text
+    assert "2 E-Mails werden im Hintergrund versandt." in sent.text
     assert set(mailing.recipients.values_list("delivery", flat=True)) == {"queued"}
+
+
+def test_adding_by_address_says_why_someone_cannot_be_added(staff, db):
+    mailing = Mailing.objects.create(subject="S", body="B")
+    url = f"/geschaeftsstelle/rundmails/{mailing.pk}/hinzufuegen/"
+    ContactPersonFactory(
+        name="Dana Demir", email="dana@example.org", mailings_declined_at=timezone.now()
+    )
+    ContactPersonFactory(name="Ole Ohnepost", email="ole@example.org", receives_invitations=False)
+    ContactPersonFactory(name="Aylin Arslan", email="aylin@example.org")
+
+    def said(email):
+        return staff.post(url, {"email": email}, follow=True).text
+
+    assert "Im Verzeichnis hat niemand die Adresse unbekannt@example.org." in said(
+        "unbekannt@example.org"
+    )
+    assert "Dana Demir hat Rundmails am" in said("dana@example.org")
+    assert "Ole Ohnepost erhält keine E-Mails vom Netzwerk" in said("ole@example.org")
+    assert "Aylin Arslan wurde hinzugefügt." in said("AYLIN@example.org")
+    assert "Aylin Arslan steht schon auf der Liste." in said("aylin@example.org")
+    assert mailing.recipients.count() == 1
+
+
+def test_a_failed_mail_is_said_in_words_and_can_be_taken_off(staff, db):
+    mailing = Mailing.objects.create(subject="S", body="B")
+    add_recipients(mailing=mailing, contacts=[ContactPersonFactory()])
+    recipient = mailing.recipients.get()
+    Recipient.objects.filter(pk=recipient.pk).update(
+        delivery="failed",
+        delivery_error="SMTPRecipientsRefused: {'x@example.org': (550, b'5.1.1 unknown')}",
+    )
+    url = f"/geschaeftsstelle/rundmails/{mailing.pk}/"
+
+    page = staff.get(url).text
+    staff.post(f"{url}entfernen/", {"recipient": recipient.pk})
+
+    assert (
+        "Der Mailserver hat die Adresse abgewiesen" in page and "SMTPRecipientsRefused" not in page
+    )
+    assert not mailing.recipients.exists()
+
+
+def test_the_page_reloads_once_the_worker_is_done(staff, db):
+    mailing = Mailing.objects.create(subject="S", body="B")
+    add_recipients(mailing=mailing, contacts=ContactPersonFactory.create_batch(2))
+    mailing.recipients.update(delivery="sent")
+    url = f"/geschaeftsstelle/rundmails/{mailing.pk}/"
+
+    response = staff.get(url, headers={"HX-Request": "true", "HX-Target": "progress"})
+
+    assert response.headers["HX-Refresh"] == "true"
+    assert "Fertig: Die Rundmail ist an 2 Personen gegangen." in staff.get(url).text
 
 
 def test_export_erase_and_retention_cover_mailings_received(db):
