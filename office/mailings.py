@@ -37,10 +37,19 @@ class MailingForm(forms.ModelForm):
         ),
     )
 
+    remove_attachment = forms.BooleanField(
+        label=gettext_lazy("Remove the attachment"), required=False
+    )
+
     class Meta:
         model = Mailing
         fields = ["subject", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.attachment_name:
+            del self.fields["remove_attachment"]
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -61,6 +70,8 @@ class MailingForm(forms.ModelForm):
 
     def save(self, commit=True):
         mailing = super().save(commit=False)
+        if self.cleaned_data.get("remove_attachment") and not self.cleaned_data.get("file"):
+            mailing.attachment_name, mailing.attachment_type, mailing.attachment = "", "", b""
         if self.cleaned_data.get("file"):
             mailing.attachment_name, mailing.attachment_type, mailing.attachment = (
                 self.cleaned_data["file"]
@@ -297,6 +308,16 @@ def mailing_remove(request, pk):
     if removed:
         messages.success(request, _("The person has been taken off the list."))
     return redirect(mailing)
+
+
+@staff_required
+@require_POST
+def mailing_delete(request, pk):
+    """A draft the office no longer wants (a mailing that went out stays, as the record)."""
+    mailing = get_object_or_404(Mailing.objects.defer("attachment"), pk=pk, sent_at=None)
+    mailing.delete()
+    messages.success(request, _("The draft “%(subject)s” has been deleted.") % {"subject": mailing})
+    return redirect("office:mailings")
 
 
 @staff_required

@@ -24,6 +24,7 @@ urlpatterns = [
     path("rundmails/<int:pk>/hinzufuegen/", mailings.mailing_add, name="mailing_add"),
     path("rundmails/<int:pk>/entfernen/", mailings.mailing_remove, name="mailing_remove"),
     path("rundmails/<int:pk>/senden/", mailings.mailing_send, name="mailing_send"),
+    path("rundmails/<int:pk>/loeschen/", mailings.mailing_delete, name="mailing_delete"),
     path("auswertung/organisationen.csv", figures.evaluation_csv, name="evaluation_csv"),
     path("aktualitaet/nachfragen/", upkeep.check_again, name="check_again"),
     path("personen/<int:pk>/", views.person_data, name="person_data"),

@@ -505,6 +505,12 @@ MATRIX = [
         "/geschaeftsstelle/rundmails/{mailing_pk}/senden/",
         [LOGIN, 403, 403, 403, 302],
     ),
+    (
+        "office:mailing_delete",
+        "post",
+        "/geschaeftsstelle/rundmails/{mailing_pk}/loeschen/",
+        [LOGIN, 403, 403, 403, 302],
+    ),
     ("mailing_unsubscribe", "get", "/rundmail/{mailing_token}/", [200] * 5),
     ("mailing_unsubscribe", "post", "/rundmail/{mailing_token}/", [302] * 5),
     ("mailing_unsubscribe", "get", "/rundmail/unbekannt/", [404] * 5),

@@ -437,6 +437,25 @@ def test_a_failed_mail_is_said_in_words_and_can_be_taken_off(staff, db):
     assert not mailing.recipients.exists()
 
 
+def test_a_draft_can_be_deleted_and_its_attachment_removed_but_a_sent_mailing_stays(staff, db):
+    draft = Mailing.objects.create(
+        subject="Entwurf", body="B", attachment_name="a.pdf", attachment=b"%PDF-1.4"
+    )
+    sent = Mailing.objects.create(subject="Versandt", body="B", sent_at=timezone.now())
+    add_recipients(mailing=draft, contacts=[ContactPersonFactory()])
+
+    edited = staff.post(
+        f"/geschaeftsstelle/rundmails/{draft.pk}/text/",
+        {"subject": "Entwurf", "body": "B", "remove_attachment": "on"},
+    )
+    draft.refresh_from_db()
+    assert edited.status_code == 302 and draft.attachment_name == ""
+    assert staff.post(f"/geschaeftsstelle/rundmails/{sent.pk}/loeschen/").status_code == 404
+    deleted = staff.post(f"/geschaeftsstelle/rundmails/{draft.pk}/loeschen/", follow=True)
+    assert "Der Entwurf „Entwurf“ wurde gelöscht." in deleted.text
+    assert list(Mailing.objects.all()) == [sent] and not Recipient.objects.exists()
+
+
 def test_the_page_reloads_once_the_worker_is_done(staff, db):
     mailing = Mailing.objects.create(subject="S", body="B")
     add_recipients(mailing=mailing, contacts=ContactPersonFactory.create_batch(2))
