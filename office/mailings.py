@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -217,13 +218,16 @@ def selection_figures(mailing: Mailing, selection: SelectionForm) -> dict:
     found = selection.contacts()
     matched = selection.contacts(among=ContactPerson.objects.all())
     left_out = matched.exclude(pk__in=reachable().values("pk"))
+    # On the list already: by address (someone entered twice gets one mail).
+    listed = mailing.recipients.values(address=Lower("contact__email"))
+    found = found.annotate(address=Lower("email"))
+    new = found.exclude(address__in=listed)
     found_count = found.count()
-    already = found.filter(mailings_received__mailing=mailing).count()
     return {
         "found_count": found_count,
         "found": found.select_related("organisation")[:50],
-        "already": already,
-        "to_add": found_count - already,
+        "already": found_count - new.count(),
+        "to_add": new.aggregate(addresses=Count("address", distinct=True))["addresses"],
         "declined_count": left_out.filter(mailings_declined_at__isnull=False).count(),
         "no_mail_count": left_out.filter(receives_invitations=False).count(),
     }

@@ -219,6 +219,23 @@ def test_a_valid_one_click_unsubscribe_is_never_refused(anonymous, db):
     assert not ContactPerson.objects.filter(mailings_declined_at=None).exists()
 
 
+def test_the_count_promises_one_mail_per_address(staff, db):
+    union = OrganisationFactory(kind="union")
+    ContactPersonFactory(organisation=union, email="rana@example.org")
+    ContactPersonFactory(organisation__kind="union", email="Rana@example.org")  # entered twice
+    ContactPersonFactory(organisation=union, email="ole@example.org")
+    mailing = Mailing.objects.create(subject="S", body="B")
+    url = f"/geschaeftsstelle/rundmails/{mailing.pk}/"
+
+    counted = staff.get(url, {"audience": "alle", "kind": "union"}).text
+    staff.post(f"{url}hinzufuegen/", {"audience": "alle", "kind": "union"})
+
+    assert "<strong>3 Personen</strong>" in counted and "2 Personen hinzufügen" in counted
+    assert mailing.recipients.count() == 2
+    again = staff.get(url, {"audience": "alle", "kind": "union"}).text
+    assert "(davon 3 schon auf der Liste)" in again and "Personen hinzufügen</button>" not in again
+
+
 def test_one_person_entered_twice_gets_one_mail_and_declines_once(anonymous, db):
     first = ContactPersonFactory(email="rana@example.org")
     second = ContactPersonFactory(email="Rana@Example.org")  # at another organisation
