@@ -13,6 +13,8 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -51,6 +53,13 @@ class MailingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.attachment_name:
             del self.fields["remove_attachment"]
+        else:  # said where the file is chosen, before the box that removes it
+            self.fields["file"].help_text = format_lazy(
+                "{} {}",
+                self.fields["file"].help_text,
+                _("Attached now: %(name)s (a new file replaces it).")
+                % {"name": escape(self.instance.attachment_name)},  # help texts are not escaped
+            )
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

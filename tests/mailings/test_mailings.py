@@ -473,6 +473,14 @@ def test_a_draft_can_be_deleted_and_its_attachment_removed_but_a_sent_mailing_st
     assert list(Mailing.objects.all()) == [sent] and not Recipient.objects.exists()
 
 
+def test_the_attachments_name_is_escaped_on_the_edit_page(staff, db):
+    mailing = Mailing.objects.create(
+        subject="S", body="B", attachment_name="<img src=x onerror=alert(1)>.pdf", attachment=b"x"
+    )
+    page = staff.get(f"/geschaeftsstelle/rundmails/{mailing.pk}/text/").text
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.pdf" in page
+
+
 def test_the_page_reloads_once_the_worker_is_done(staff, db):
     mailing = Mailing.objects.create(subject="S", body="B")
     add_recipients(mailing=mailing, contacts=ContactPersonFactory.create_batch(2))
