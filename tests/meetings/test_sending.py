@@ -191,7 +191,7 @@ def test_with_the_smtp_server_away_the_batch_waits_together_and_nothing_is_lost(
 
 
 def test_permanent_failure_is_shown_and_can_be_sent_again(
-    round_of_three, staff_user, django_capture_on_commit_callbacks, monkeypatch
+    round_of_three, staff, staff_user, django_capture_on_commit_callbacks, monkeypatch
 ):
     meeting, invitations = round_of_three
     queue(meeting, staff_user, django_capture_on_commit_callbacks)
@@ -203,6 +203,9 @@ def test_permanent_failure_is_shown_and_can_be_sent_again(
     run_worker()
     assert set(Invitation.objects.values_list("delivery", flat=True)) == {"failed"}
     monkeypatch.undo()
+    page = staff.get(f"/geschaeftsstelle/treffen/{meeting.slug}/einladungen/").text
+    assert "Der Mailserver hat die Adresse abgewiesen" in page  # in words, not the exception
+    assert "SMTPRecipientsRefused" not in page
 
     assert queue(meeting, staff_user, django_capture_on_commit_callbacks) == 3
     run_worker()
