@@ -1,11 +1,18 @@
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
-from common.security import log_event, mask_secret_paths
+from common.security import SECRET_PATH, log_event, mask_secret_paths
 
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    """A personal link that opens nothing (expired, replaced, cut short in the mail program)
+    says so and whom to ask, rather than that the page does not exist."""
+    personal_link = SECRET_PATH.match(request.path) is not None
+    return render(request, "404.html", {"personal_link": personal_link}, status=404)
 
 
 def permission_denied(request, exception=None):

@@ -30,4 +30,5 @@ urlpatterns = [
 ]
 
 handler403 = "common.views.permission_denied"
+handler404 = "common.views.page_not_found"
 handler429 = "common.views.too_many_requests"

@@ -65,6 +65,12 @@ def test_error_pages_are_german_and_show_no_traceback(settings, member):
     not_found = client.get("/gibt-es-nicht/")
     assert not_found.status_code == 404
     assert "Seite nicht gefunden" in not_found.text
+    # A personal link that opens nothing says so and whom to ask.
+    for path in ["/rundmail/abgelaufen/", "/einladung/abgelaufen/", "/eintrag/abgelaufen/"]:
+        old_link = client.get(path)
+        assert old_link.status_code == 404
+        assert "Dieser Link funktioniert nicht (mehr)" in old_link.text, path
+        assert f"mailto:{settings.NETWORK_EMAIL}" in old_link.text
 
     forbidden = member.get("/geschaeftsstelle/")
     assert forbidden.status_code == 403
