@@ -2,7 +2,7 @@
 worker, and the person's own "keine Rundmails mehr"."""
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +24,13 @@ AUDIENCES = {
 
 def reachable() -> QuerySet[ContactPerson]:
     """Everyone a mailing may go to: who receives mail from the network (not on the
-    suppression list, not set to receive nothing) and did not decline mailings."""
-    return ContactPerson.objects.filter(receives_invitations=True, mailings_declined_at=None)
+    suppression list, not set to receive nothing) and did not decline mailings, through this
+    entry or another with the address (one entered later, at another organisation, too)."""
+    declined = ContactPerson.objects.filter(
+        email__iexact=OuterRef("email"), mailings_declined_at__isnull=False
+    )
+    contacts = ContactPerson.objects.filter(receives_invitations=True, mailings_declined_at=None)
+    return contacts.exclude(Exists(declined))
 
 
 def select_contacts(

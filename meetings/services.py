@@ -520,13 +520,15 @@ def object_to_invitations(*, invitation: Invitation | None = None, contact=None)
 def lift_objection(*, invitation: Invitation) -> bool:
     """The person wants invitations again: only from a link that was sent to their address.
     Returns whether there was an objection to lift (an entry an editor set to receive no
-    invitations stays as it is)."""
-    contact = invitation.contact
-    if not SuppressedAddress.contains(contact.email):
+    invitations stays as it is). The objection held for every entry with the address (one
+    person may be entered at two organisations), and so does lifting it."""
+    email = invitation.contact.email
+    if not SuppressedAddress.contains(email):
         return False
-    SuppressedAddress.remove(contact.email)
-    contact.receives_invitations = True
-    contact.save(update_fields=["receives_invitations", "updated_at"])  # kept in the history
+    SuppressedAddress.remove(email)
+    for contact in ContactPerson.objects.filter(email__iexact=email, receives_invitations=False):
+        contact.receives_invitations = True
+        contact.save(update_fields=["receives_invitations", "updated_at"])  # kept in the history
     return True
 
 

@@ -115,7 +115,8 @@ def send_batch(queryset, ids: list[int], build, retry) -> dict[str, int]:
     messages, unexpected = {}, None
     for pk, record in records.items():
         try:
-            messages[pk] = build(record)
+            # Writing may read (a poll's dates): a lost database is waited out, as for sending.
+            messages[pk] = retrying(partial(build, record))
         except Exception as error:  # noqa: BLE001 (raised again after the batch)
             unexpected = unexpected or error
     results = Counter()

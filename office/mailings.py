@@ -271,7 +271,7 @@ def mailing_add(request, pk):
         messages.error(request, _("Please check the selection."))
         return redirect(mailing)
     contacts = selection.contacts()
-    chosen = contacts.count()
+    chosen = contacts.aggregate(addresses=Count(Lower("email"), distinct=True))["addresses"]
     added = add_recipients(mailing=mailing, contacts=contacts)
     text = ngettext("%(count)s person added.", "%(count)s people added.", added) % {"count": added}
     if chosen > added:

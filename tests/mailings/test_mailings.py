@@ -228,12 +228,42 @@ def test_the_count_promises_one_mail_per_address(staff, db):
     url = f"/geschaeftsstelle/rundmails/{mailing.pk}/"
 
     counted = staff.get(url, {"audience": "alle", "kind": "union"}).text
-    staff.post(f"{url}hinzufuegen/", {"audience": "alle", "kind": "union"})
+    added = staff.post(f"{url}hinzufuegen/", {"audience": "alle", "kind": "union"}, follow=True)
 
     assert "<strong>3 Personen</strong>" in counted and "2 Personen hinzufügen" in counted
+    assert "2 Personen hinzugefügt.</" in added.text  # not "1 stand schon auf der Liste"
     assert mailing.recipients.count() == 2
     again = staff.get(url, {"audience": "alle", "kind": "union"}).text
     assert "(davon 3 schon auf der Liste)" in again and "Personen hinzufügen</button>" not in again
+
+
+def test_an_objection_and_its_lifting_hold_for_every_entry_of_the_address(anonymous, db):
+    first = InvitationFactory(contact__email="rana@example.org")
+    second = ContactPersonFactory(email="Rana@example.org")  # at another organisation
+    object_to_invitations(invitation=first)
+    second.refresh_from_db()
+    assert not second.receives_invitations
+
+    anonymous.post(f"/einladung/{first.token}/widerspruch/aufheben/")
+
+    entries = ContactPerson.objects.filter(email__iexact="rana@example.org")
+    assert list(entries.values_list("receives_invitations", flat=True)) == [True, True]
+
+
+def test_a_decline_holds_for_an_entry_made_later_with_the_address(anonymous, db):
+    first = ContactPersonFactory(email="rana@example.org")
+    mailing = Mailing.objects.create(subject="S", body="B")
+    add_recipients(mailing=mailing, contacts=[first])
+    anonymous.post(
+        f"/rundmail/{mailing.recipients.get().token}/", {"List-Unsubscribe": "One-Click"}
+    )
+
+    later = ContactPersonFactory(email="RANA@example.org")  # entered afterwards elsewhere
+
+    assert (
+        add_recipients(mailing=Mailing.objects.create(subject="T", body="B"), contacts=[later]) == 0
+    )
+    assert later not in select_contacts()
 
 
 def test_one_person_entered_twice_gets_one_mail_and_declines_once(anonymous, db):

@@ -141,6 +141,29 @@ def test_a_mail_that_cannot_be_written_stays_queued_and_the_rest_go(
     )
 
 
+def test_a_lost_database_while_the_mails_are_written_is_waited_out(
+    round_of_three, staff_user, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Writing a mail may read (a poll's dates): as for sending, the worker waits for the
+    database and goes on."""
+    meeting, invitations = round_of_three
+    queue(meeting, staff_user, django_capture_on_commit_callbacks)
+    real_message, calls = tasks.invitation_message, []
+
+    def writing(invitation):
+        calls.append(invitation.pk)
+        if len(calls) == 1:
+            raise DatabaseError("server closed the connection unexpectedly")
+        return real_message(invitation)
+
+    monkeypatch.setattr(tasks, "invitation_message", writing)
+    monkeypatch.setattr(tasks, "CONNECTION_LOST", (DatabaseError,))
+    monkeypatch.setattr("common.worker.CONNECTION_LOST", (DatabaseError,))
+    monkeypatch.setattr("common.worker.wait_for_database", lambda error=None: None)
+
+    assert deliver_invitations.call([i.pk for i in invitations]) == {"sent": 3}
+
+
 def test_transient_failure_is_retried_later_and_recorded(
     round_of_three, staff_user, django_capture_on_commit_callbacks, monkeypatch
 ):
