@@ -194,7 +194,9 @@ def pages() -> list[tuple[str, str, str]]:
         # Rate limited only for links that open nothing and for changes.
         ("Eintrag prüfen (persönlicher Link)", "visitor", f"/eintrag/{check.token}/"),
         ("Rundmails", "staff", "/geschaeftsstelle/rundmails/"),
+        ("Rundmail schreiben", "staff", "/geschaeftsstelle/rundmails/neu/"),
         ("Rundmail (2.000 Empfänger*innen)", "staff", mailing.get_absolute_url()),
+        ("Rundmail senden (Bestätigung)", "staff", f"{mailing.get_absolute_url()}senden/"),
         ("Rundmail abbestellen (persönlicher Link)", "visitor", f"/rundmail/{recipient.token}/"),
         # Rate limited per address (30/m): wrk.lua's 4,096 forwarded addresses keep it below.
         ("Terminabstimmung (Antwortseite)", "visitor", polled.first().get_answer_url()),

@@ -101,19 +101,16 @@ def send_mailing(*, mailing: Mailing) -> int:
     return len(ids)
 
 
-def same_address(recipient: Recipient) -> QuerySet[ContactPerson]:
-    """Every entry with the address the mailing went to: the choice is the person's, wherever
-    they are entered."""
-    return ContactPerson.objects.filter(email__iexact=recipient.contact.email)
-
-
 def decline_mailings(*, recipient: Recipient) -> None:
     """ "Keine Rundmails mehr", from the person's own link: recorded with the time."""
-    same_address(recipient).filter(mailings_declined_at=None).update(
-        mailings_declined_at=timezone.now(), updated_at=timezone.now()
-    )
+    # The choice is the person's, for every entry of the address the mailing went to.
+    ContactPerson.objects.with_address(recipient.contact.email).filter(
+        mailings_declined_at=None
+    ).update(mailings_declined_at=timezone.now(), updated_at=timezone.now())
 
 
 def resume_mailings(*, recipient: Recipient) -> None:
     """Only the person, from a link mailed to them, receives mailings again."""
-    same_address(recipient).update(mailings_declined_at=None, updated_at=timezone.now())
+    ContactPerson.objects.with_address(recipient.contact.email).update(
+        mailings_declined_at=None, updated_at=timezone.now()
+    )

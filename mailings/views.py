@@ -23,6 +23,7 @@ def recipient_for(request, token: str, *, counting_changes: bool = True) -> Reci
     address, and a refused one would be lost)."""
     recipient = (
         Recipient.objects.select_related("contact", "mailing")
+        .defer("mailing__attachment")  # the page names the mailing; its file stays unread
         .filter(token_hash=token_hash(token), revoked_at=None)
         .first()
     )

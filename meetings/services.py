@@ -526,7 +526,7 @@ def lift_objection(*, invitation: Invitation) -> bool:
     if not SuppressedAddress.contains(email):
         return False
     SuppressedAddress.remove(email)
-    for contact in ContactPerson.objects.filter(email__iexact=email, receives_invitations=False):
+    for contact in ContactPerson.objects.with_address(email).filter(receives_invitations=False):
         contact.receives_invitations = True
         contact.save(update_fields=["receives_invitations", "updated_at"])  # kept in the history
     return True

@@ -262,7 +262,7 @@ def mailing_add(request, pk):
         if problem:
             messages.error(request, problem)
             return redirect(mailing)
-        contact = reachable().filter(email__iexact=email).first()
+        contact = reachable().with_address(email).first()
         add_recipients(mailing=mailing, contacts=[contact])
         messages.success(request, _("%(name)s has been added.") % {"name": contact.name})
         return redirect(mailing)
@@ -290,7 +290,7 @@ def person_problem(mailing: Mailing, email: str) -> str:
     """Why the person with this address cannot be added, said to the office; "" if they can."""
     if not email:
         return _("Please enter an e-mail address.")
-    entries = ContactPerson.objects.filter(email__iexact=email)
+    entries = ContactPerson.objects.with_address(email)
     entry = entries.first()
     if entry is None:
         return _("No one in the directory has the address %(email)s.") % {"email": email}

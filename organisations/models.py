@@ -360,6 +360,11 @@ class Organisation(SortedByName):
 
 
 class ContactPersonQuerySet(models.QuerySet):
+    def with_address(self, email: str) -> ContactPersonQuerySet:
+        """Every entry with this address, however written: one person may be entered at two
+        organisations, and what they choose for their address holds for each entry."""
+        return self.filter(email__iexact=email.strip())
+
     def search(self, text: str) -> ContactPersonQuerySet:
         """Persons matching every word in their name, role or organisation's name (bounded as
         the organisations' search)."""
@@ -621,10 +626,7 @@ class SuppressedAddress(models.Model):
         """Suppress the address, and with it every entry that has it: one person may be
         entered at two organisations, and neither entry may be written to any more."""
         cls.objects.get_or_create(email_hash=address_hash(email))
-        entries = ContactPerson.objects.filter(
-            email__iexact=email.strip(), receives_invitations=True
-        )
-        for contact in entries:
+        for contact in ContactPerson.objects.with_address(email).filter(receives_invitations=True):
             contact.receives_invitations = False
             contact.save(update_fields=["receives_invitations", "updated_at"])  # with history
 

@@ -612,3 +612,6 @@ def test_the_mailing_pages_query_counts_are_fixed(django_assert_num_queries, sta
     # page of recipients, 8-10 the meetings, topics and regions to choose from
     with django_assert_num_queries(10):
         staff.get(f"/geschaeftsstelle/rundmails/{mailings[0].pk}/")
+    # 1-3 as above, 4 the mailing, 5 how many are waiting
+    with django_assert_num_queries(5):
+        staff.get(f"/geschaeftsstelle/rundmails/{mailings[0].pk}/senden/")
